@@ -1,0 +1,129 @@
+// famulor/engine.hpp — Engine: installs workflows, accepts events, runs them.
+//
+// An Engine owns its thread pool (one io_context run by `threads` workers), its
+// catalog of node and trigger types, and its runs. Build it, register custom node
+// and trigger types, install workflows, start() it, then emit events; each event
+// becomes a run per matching workflow, and a RunHandle lets the caller wait for it.
+//
+//   famulor::Engine engine;
+//   engine.install(famulor::Workflow::parse_file("wf.json").value());
+//   engine.start();
+//   auto runs = engine.emit({.type = "event", .payload = famulor::Value::object({{"x", 1}})});
+//   famulor::RunRecord r = runs.value().front().wait();
+//
+// Thread-safety: every member function is thread-safe. Nodes run in parallel on
+// the pool; each run's bookkeeping is serialized per run. The destructor stops
+// the engine (see stop()).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "famulor/node.hpp"
+#include "famulor/run.hpp"
+#include "famulor/status.hpp"
+#include "famulor/trigger.hpp"
+#include "famulor/value.hpp"
+#include "famulor/workflow.hpp"
+
+namespace famulor {
+
+namespace detail {
+struct RunShared;  // engine-internal
+class EngineImpl;
+}
+
+struct EngineOptions {
+  unsigned threads = 0;  // worker threads; 0 = std::thread::hardware_concurrency()
+  std::string db;        // store location; "" = in memory (nothing survives the process)
+  // Finished runs kept in memory for get_run()/runs() when there is no store.
+  std::size_t keep_finished_runs = 1000;
+  // Environment variable names expressions may read as env.NAME (besides those a
+  // workflow's settings.env allows for itself).
+  std::vector<std::string> allowed_env;
+  // Bound on expression evaluation work per template (see docs/expressions.md).
+  std::uint64_t max_expression_steps = 100'000;
+};
+
+// A cheap, copyable reference to one run. Outlives the engine safely (wait()
+// then returns the last known state).
+class RunHandle {
+ public:
+  RunHandle() = default;
+  explicit RunHandle(std::shared_ptr<detail::RunShared> s) noexcept : s_(std::move(s)) {}
+
+  const std::string& id() const noexcept;
+  bool valid() const noexcept { return s_ != nullptr; }
+  bool done() const noexcept;
+  // Blocks until the run is final; returns its record.
+  RunRecord wait() const;
+  // Blocks at most `timeout`; nullopt when the run is still going.
+  std::optional<RunRecord> wait_for(std::chrono::milliseconds timeout) const;
+  // A snapshot of the run as it is now.
+  RunRecord snapshot() const;
+  // Requests cancellation; running nodes see NodeCall::cancelled(), pending ones
+  // are not started. The run ends `cancelled`.
+  void cancel() const;
+  // Calls `fn` once the run is final (immediately, on this thread, if it already is;
+  // otherwise on a pool thread). [Exceptions] must not throw.
+  void on_done(std::function<void(const RunRecord&)> fn) const;
+
+ private:
+  std::shared_ptr<detail::RunShared> s_;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Adds a node type (fails with already_exists for a taken name). Call before
+  // installing workflows that use it.
+  Status register_node(NodeTypeInfo info, NodeFactory factory);
+  // Adds a trigger type; each installed workflow with this trigger type gets an
+  // instance from `factory`, started by start().
+  Status register_trigger(TriggerTypeInfo info, TriggerFactory factory);
+  // The built-ins plus everything registered here.
+  const Catalog& catalog() const noexcept;
+
+  // Parses against this engine's catalog (so custom node types validate).
+  Result<Workflow> parse(std::string_view json, std::string file = "<workflow>",
+                         std::vector<Problem>* problems = nullptr) const;
+  // Installs (or replaces: a new version) a workflow. Validates it again against
+  // this engine's catalog; compiles its expressions.
+  Status install(Workflow workflow);
+  Status uninstall(std::string_view workflow_id);
+  std::vector<std::string> workflow_ids() const;
+  std::optional<Workflow> workflow(std::string_view id) const;
+
+  // Starts the worker threads and triggers. Idempotent.
+  Status start();
+  // Stops triggers, cancels nothing: lets running runs finish (up to `grace`),
+  // then cancels what is left and joins the threads. Idempotent.
+  void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
+
+  // Starts a run in every matching workflow. Returns once the event is accepted
+  // (durably, when the engine has a store). failed_precondition before start().
+  Result<std::vector<RunHandle>> emit(Event event);
+  // Runs one workflow now for `payload` (a manual run), whatever its trigger type.
+  Result<RunHandle> run(std::string_view workflow_id, Value payload);
+
+  // A run by id: live runs and those still in memory or in the store.
+  Result<RunRecord> get_run(std::string_view run_id) const;
+  Result<RunHandle> find_run(std::string_view run_id) const;
+
+  detail::EngineImpl& impl() noexcept { return *impl_; }  // internal use
+
+ private:
+  std::unique_ptr<detail::EngineImpl> impl_;
+};
+
+}  // namespace famulor
