@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,10 @@ class Template {
   bool is_literal() const noexcept;
   // Indices of every node the template reads (`nodes.<id>`), sorted, unique.
   const std::vector<int>& node_refs() const noexcept;
+  // The type every evaluation yields when it is known at compile time: string for
+  // literal and mixed templates, boolean for comparisons and `!`, a function's
+  // declared return type; nullopt when it depends on data (paths, `||`, ternary).
+  std::optional<Value::Type> static_type() const noexcept;
 
   Result<Value> evaluate(const EvalEnv& env) const;
 
