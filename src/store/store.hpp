@@ -1,0 +1,162 @@
+// store/store.hpp — the durable state behind the engine (internal interface).
+//
+// The engine talks to a Store only through this class: no SQL and no SQLite (or,
+// later, PostgreSQL) type appears above it. What it stores, per ARCHITECTURE.md:
+// workflow versions, accepted events as runs (the trigger payload once), one
+// checkpoint per finished node (output once), run outcomes, durable timers (wait
+// nodes, retry backoff) and dedupe keys.
+//
+// Durability contract:
+// - accept() reports success only after the runs are durably committed (group
+//   commit: many callers share one transaction, each still waits for its commit).
+// - checkpoint()/finish_run() are queued and committed in order per run by the
+//   writer; `done` (when given) is called once the record is durable. A crash may
+//   lose checkpoints that were not yet committed: those nodes run again on resume
+//   (at-least-once steps, exactly-once recorded outputs).
+//
+// Thread-safety: every member may be called from any thread. Callbacks run on the
+// store's writer thread and must be quick (post real work elsewhere) and must not
+// throw.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "famulor/run.hpp"
+#include "famulor/status.hpp"
+#include "famulor/value.hpp"
+
+namespace famulor::store {
+
+struct NewRun {
+  std::string id;
+  std::string workflow;
+  std::int64_t workflow_version = 0;
+  Value trigger;
+  std::int64_t created_ms = 0;
+};
+
+struct AcceptRequest {
+  std::string dedupe_key;    // "" = no dedupe
+  std::vector<NewRun> runs;  // one per matching workflow; may be empty (still records the key)
+};
+
+struct AcceptResult {
+  std::vector<std::string> run_ids;  // the new runs, or the first delivery's runs for a duplicate
+  bool duplicate = false;
+};
+
+// One node's durable state in one run.
+struct Checkpoint {
+  std::string run_id;
+  std::string node_id;
+  NodeStatus status = NodeStatus::succeeded;  // succeeded/failed/skipped/cancelled, or waiting (timer)
+  Value input;                // kept only for connector calls (resolved request, secrets redacted); else null
+  Value output;
+  std::string port;
+  StatusCode error_code = StatusCode::ok;
+  std::string error;
+  int attempts = 0;
+  std::int64_t started_ms = 0;
+  std::int64_t finished_ms = 0;
+  std::int64_t due_ms = 0;    // for status waiting: when the timer fires (wait node or retry backoff)
+};
+
+struct RunOutcome {
+  std::string run_id;
+  RunStatus status = RunStatus::succeeded;
+  Value response;
+  StatusCode error_code = StatusCode::ok;
+  std::string error;
+  std::int64_t finished_ms = 0;
+};
+
+// A run that was accepted but has not finished, with what it had checkpointed.
+struct UnfinishedRun {
+  NewRun run;
+  std::vector<Checkpoint> checkpoints;  // latest per node
+};
+
+struct RunQuery {
+  std::string workflow;                 // "" = all
+  std::optional<RunStatus> status;
+  std::size_t limit = 50;
+  std::string cursor;                   // from the previous page's `next`
+};
+
+struct RunPage {
+  std::vector<RunRecord> runs;  // newest first
+  std::string next;             // "" = no more
+};
+
+struct WorkflowVersion {
+  std::string id;
+  std::int64_t version = 0;
+  Value definition;
+  std::int64_t installed_ms = 0;
+};
+
+struct RetentionPolicy {
+  std::int64_t max_age_ms = 0;          // 0 = keep forever
+  std::size_t max_runs_per_workflow = 0;  // 0 = unlimited
+};
+
+using Done = std::function<void(Status)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Workflow versions: saving a definition equal to the current one returns the
+  // current version; anything else becomes version current+1.
+  virtual Result<std::int64_t> save_workflow(const std::string& id, const Value& definition) = 0;
+  virtual Result<WorkflowVersion> load_workflow(const std::string& id, std::int64_t version /* 0 = current */) = 0;
+  virtual Result<std::vector<WorkflowVersion>> current_workflows() = 0;
+  virtual Status delete_workflow(const std::string& id) = 0;
+
+  // Accepts runs durably; `done` is called after the commit (or with the error).
+  virtual void accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) = 0;
+  // Blocking form of accept().
+  Result<AcceptResult> accept_sync(AcceptRequest request);
+
+  virtual void checkpoint(Checkpoint cp, Done done = {}) = 0;
+  virtual void finish_run(RunOutcome outcome, Done done = {}) = 0;
+  // Blocks until everything queued so far is durable.
+  virtual Status flush() = 0;
+
+  // Runs accepted and not finished (for resume after a restart).
+  virtual Result<std::vector<UnfinishedRun>> unfinished_runs() = 0;
+  virtual Result<RunRecord> get_run(const std::string& run_id) = 0;
+  virtual Result<RunPage> list_runs(const RunQuery& query) = 0;
+  // Marks a run for retry: resets it to queued, dropping the checkpoints of
+  // `from_node` and everything after it (empty = the failed nodes).
+  virtual Status reset_run(const std::string& run_id, const std::vector<std::string>& drop_nodes) = 0;
+
+  // Deletes finished runs outside the policy and reclaims the space; returns how many.
+  virtual Result<std::size_t> apply_retention(const RetentionPolicy& policy) = 0;
+};
+
+inline Result<AcceptResult> Store::accept_sync(AcceptRequest request) {
+  struct Wait {
+    std::mutex m;
+    std::condition_variable cv;
+    std::optional<Result<AcceptResult>> r;
+  };
+  auto w = std::make_shared<Wait>();
+  accept(std::move(request), [w](Result<AcceptResult> r) {
+    std::lock_guard lk(w->m);
+    w->r.emplace(std::move(r));
+    w->cv.notify_all();
+  });
+  std::unique_lock lk(w->m);
+  w->cv.wait(lk, [&] { return w->r.has_value(); });
+  return std::move(*w->r);
+}
+
+}  // namespace famulor::store
