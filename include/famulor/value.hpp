@@ -70,6 +70,10 @@ using Array = std::vector<Value>;
 struct ParseOptions {
   std::size_t max_depth = 256;               // arrays/objects nested deeper are refused
   std::size_t max_bytes = 64 * 1024 * 1024;  // larger documents are refused
+  // Duplicate keys in one object: by default the last one wins (JSON.parse semantics:
+  // the member keeps the position of its first occurrence). When true, a duplicate
+  // key is an error naming the key and its location.
+  bool reject_duplicate_keys = false;
 };
 
 // A number kept as its JSON text because no int64 or double holds it exactly

@@ -1,0 +1,171 @@
+// JSON writing: compact (dump/dump_to) and indented (pretty), RFC 8259 escaping.
+#include <charconv>
+#include <cmath>
+
+#include "famulor/value.hpp"
+#include "value/json.hpp"
+
+namespace famulor {
+namespace detail {
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return 1;
+  std::size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+void write_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t i = 0;
+  while (i < s.size()) {
+    // Copy the run of bytes that need no escaping in one go.
+    std::size_t run = i;
+    while (run < s.size()) {
+      auto c = static_cast<unsigned char>(s[run]);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+      ++run;
+    }
+    out.append(s.data() + i, run - i);
+    i = run;
+    if (i >= s.size()) break;
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      std::size_t n = utf8_sequence_length(s, i);
+      if (n == 0) {
+        out.append("\\ufffd");
+        ++i;
+      } else {
+        out.append(s.data() + i, n);
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      default:
+        out.append("\\u00");
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+    ++i;
+  }
+  out.push_back('"');
+}
+
+}  // namespace detail
+
+namespace {
+
+void write_double(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out.append("null");
+    return;
+  }
+  char buf[32];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  out.append(buf, ptr);
+}
+
+void write_int(std::string& out, std::int64_t i) {
+  char buf[24];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, i);
+  out.append(buf, ptr);
+}
+
+void newline(std::string& out, int indent, int level) {
+  out.push_back('\n');
+  out.append(static_cast<std::size_t>(indent) * static_cast<std::size_t>(level), ' ');
+}
+
+// indent < 0 means compact.
+void write(const Value& v, std::string& out, int indent, int level) {
+  switch (v.type()) {
+    case Value::Type::null: out.append("null"); return;
+    case Value::Type::boolean: out.append(v.as_bool() ? "true" : "false"); return;
+    case Value::Type::integer: write_int(out, v.as_int()); return;
+    case Value::Type::number:
+      if (const NumberText* t = v.as_number_text()) {
+        out.append(t->text);
+      } else {
+        write_double(out, v.as_double());
+      }
+      return;
+    case Value::Type::string: detail::write_json_string(out, v.as_string()); return;
+    case Value::Type::array: {
+      const Array& a = v.as_array();
+      out.push_back('[');
+      bool first = true;
+      for (const Value& item : a) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (indent >= 0) newline(out, indent, level + 1);
+        write(item, out, indent, level + 1);
+      }
+      if (indent >= 0 && !a.empty()) newline(out, indent, level);
+      out.push_back(']');
+      return;
+    }
+    case Value::Type::object: {
+      const Object& o = v.as_object();
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, item] : o) {
+        if (!first) out.push_back(',');
+        first = false;
+        if (indent >= 0) newline(out, indent, level + 1);
+        detail::write_json_string(out, key);
+        out.append(indent >= 0 ? ": " : ":");
+        write(item, out, indent, level + 1);
+      }
+      if (indent >= 0 && !o.empty()) newline(out, indent, level);
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+void Value::dump_to(std::string& out) const { write(*this, out, -1, 0); }
+
+std::string Value::dump() const {
+  std::string out;
+  dump_to(out);
+  return out;
+}
+
+std::string Value::pretty(int indent) const {
+  std::string out;
+  write(*this, out, indent < 0 ? 0 : indent, 0);
+  return out;
+}
+
+}  // namespace famulor
