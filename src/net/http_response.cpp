@@ -1,0 +1,113 @@
+// HeaderList, and what an HTTP response means for the caller: status_from_response
+// and retry_after. No Asio here; curl only for its date parser.
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <ctime>
+#include <string>
+
+#include "net/http_client.hpp"
+
+namespace famulor::net {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+void HeaderList::set(std::string name, std::string value) {
+  erase(name);
+  add(std::move(name), std::move(value));
+}
+
+std::size_t HeaderList::erase(std::string_view name) {
+  auto before = fields_.size();
+  fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
+                               [&](const Field& f) { return iequals(f.first, name); }),
+                fields_.end());
+  return before - fields_.size();
+}
+
+const std::string* HeaderList::find(std::string_view name) const noexcept {
+  for (const auto& f : fields_)
+    if (iequals(f.first, name)) return &f.second;
+  return nullptr;
+}
+
+std::string HeaderList::get(std::string_view name, std::string_view fallback) const {
+  const std::string* v = find(name);
+  return v ? *v : std::string(fallback);
+}
+
+std::vector<std::string> HeaderList::get_all(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& f : fields_)
+    if (iequals(f.first, name)) out.push_back(f.second);
+  return out;
+}
+
+std::optional<std::chrono::seconds> retry_after(const HttpClientResponse& response) {
+  const std::string* v = response.headers.find("Retry-After");
+  if (!v || v->empty()) return std::nullopt;
+  const std::string& s = *v;
+  if (std::isdigit(static_cast<unsigned char>(s.front()))) {
+    long long secs = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), secs);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return std::chrono::seconds(secs);
+  }
+  std::time_t when = curl_getdate(s.c_str(), nullptr);
+  if (when == -1) return std::nullopt;
+  std::time_t now = std::time(nullptr);
+  return std::chrono::seconds(when > now ? when - now : 0);
+}
+
+namespace {
+
+// Cuts at max bytes without splitting a UTF-8 sequence; says how much was cut.
+std::string excerpt(std::string_view body, std::size_t max) {
+  if (body.size() <= max) return std::string(body);
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(body[cut]) & 0xC0) == 0x80) --cut;
+  std::string out(body.substr(0, cut));
+  out += "... (";
+  out += std::to_string(body.size());
+  out += " bytes)";
+  return out;
+}
+
+StatusCode code_for(int status) {
+  if (status >= 500 || status == 408) return StatusCode::unavailable;
+  switch (status) {
+    case 429: return StatusCode::resource_exhausted;
+    case 400: case 405: case 409: case 410: case 413: case 414: case 415: case 422:
+      return StatusCode::invalid_argument;
+    case 401: return StatusCode::unauthenticated;
+    case 403: return StatusCode::permission_denied;
+    case 404: return StatusCode::not_found;
+    default: return StatusCode::failed_precondition;
+  }
+}
+
+}  // namespace
+
+Status status_from_response(const HttpClientResponse& response, std::size_t max_body_chars) {
+  if (response.status < 400) return {};
+  std::string msg = "HTTP " + std::to_string(response.status);
+  if (auto delay = retry_after(response)) msg += " (retry after " + std::to_string(delay->count()) + " s)";
+  std::string_view body = response.body;
+  while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
+  if (!body.empty()) {
+    msg += ": ";
+    msg += excerpt(body, max_body_chars);
+  }
+  return {code_for(response.status), std::move(msg)};
+}
+
+}  // namespace famulor::net
