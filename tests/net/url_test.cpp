@@ -71,3 +71,46 @@ TEST_CASE("query parameters are appended, encoded, before a fragment", "[client]
   CHECK(append_query("https://x.io/a", {}) == "https://x.io/a");
   CHECK(append_query("https://x.io/a", {{"filter[status]", "open"}}) == "https://x.io/a?filter%5Bstatus%5D=open");
 }
+
+// ---- from Values ----
+
+#include "famulor/value.hpp"
+
+using famulor::Value;
+
+TEST_CASE("form bodies from objects, Stripe-style nesting", "[client][url]") {
+  Value v = Value::object({{"amount", 2000},
+                           {"currency", "eur"},
+                           {"description", "Call & follow-up"},
+                           {"metadata", Value::object({{"call_id", "c 1"}, {"vip", true}})},
+                           {"items", Value::array({Value::object({{"price", "p_1"}, {"quantity", 2}}),
+                                                   Value::object({{"price", "p_2"}})})},
+                           {"expand", Value::array({"customer"})},
+                           {"coupon", nullptr},
+                           {"ratio", 0.5}});
+  auto body = form_encode(v);
+  REQUIRE(body.ok());
+  CHECK(*body ==
+        "amount=2000&currency=eur&description=Call+%26+follow-up&metadata[call_id]=c+1&metadata[vip]=true"
+        "&items[0][price]=p_1&items[0][quantity]=2&items[1][price]=p_2&expand[0]=customer&coupon=&ratio=0.5");
+  CHECK(form_encode(Value::object()).value().empty());
+  CHECK(form_encode(Value()).value().empty());
+  CHECK_FALSE(form_encode(Value("text")).ok());
+  // Keys are encoded too, brackets kept.
+  CHECK(form_encode(Value::object({{"a b[c]", "d=e"}})).value() == "a+b[c]=d%3De");
+}
+
+TEST_CASE("query parameters from objects repeat array keys", "[client][url]") {
+  Value q = Value::object({{"ids", Value::array({1, 2})}, {"filter", Value::object({{"status", "open"}})}, {"q", "x"}});
+  auto pairs = flatten_params(q, ArrayStyle::repeat);
+  REQUIRE(pairs.ok());
+  CHECK(append_query("https://x.io/s", *pairs) == "https://x.io/s?ids=1&ids=2&filter%5Bstatus%5D=open&q=x");
+}
+
+TEST_CASE("path parameters looked up in an object", "[client][url]") {
+  Value p = Value::object({{"id", 42}, {"email", "a@b.c"}, {"flag", false}, {"obj", Value::object()}});
+  auto lookup = lookup_in(p);
+  CHECK(expand_path("/c/{id}/{email}/{flag}", lookup).value() == "/c/42/a%40b.c/false");
+  CHECK_FALSE(expand_path("/c/{obj}", lookup).ok());
+  CHECK_FALSE(expand_path("/c/{missing}", lookup).ok());
+}
