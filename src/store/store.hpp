@@ -15,8 +15,9 @@
 //   (at-least-once steps, exactly-once recorded outputs).
 //
 // Thread-safety: every member may be called from any thread. Callbacks run on the
-// store's writer thread and must be quick (post real work elsewhere) and must not
-// throw.
+// store's writer thread and must be quick (post real work elsewhere), must not
+// throw, and must not call a blocking member (flush, accept_sync, save_workflow,
+// reset_run, apply_retention...) of the same store: those wait for the writer.
 #pragma once
 
 #include <condition_variable>
@@ -45,6 +46,11 @@ struct NewRun {
 struct AcceptRequest {
   std::string dedupe_key;    // "" = no dedupe
   std::vector<NewRun> runs;  // one per matching workflow; may be empty (still records the key)
+  // A schedule fire: when schedule_workflow is set, the same transaction records
+  // schedule_slot_ms as that workflow's last fired slot (see last_schedule_slot).
+  // Use dedupe key "schedule:<workflow>:<slot>" so that a slot never fires twice.
+  std::string schedule_workflow;
+  std::int64_t schedule_slot_ms = 0;
 };
 
 struct AcceptResult {
@@ -103,8 +109,12 @@ struct WorkflowVersion {
 };
 
 struct RetentionPolicy {
-  std::int64_t max_age_ms = 0;          // 0 = keep forever
-  std::size_t max_runs_per_workflow = 0;  // 0 = unlimited
+  std::int64_t max_age_ms = 0;            // finished runs older than this go; 0 = keep forever
+  std::size_t max_runs_per_workflow = 0;  // newest finished runs kept per workflow; 0 = unlimited
+  // Dedupe keys older than this are forgotten (a redelivery after that starts a
+  // new run); 0 = keep forever.
+  std::int64_t dedupe_max_age_ms = 0;
+  std::int64_t now_ms = 0;                // "now" for the ages; 0 = the system clock
 };
 
 using Done = std::function<void(Status)>;
@@ -134,12 +144,22 @@ class Store {
   virtual Result<std::vector<UnfinishedRun>> unfinished_runs() = 0;
   virtual Result<RunRecord> get_run(const std::string& run_id) = 0;
   virtual Result<RunPage> list_runs(const RunQuery& query) = 0;
-  // Marks a run for retry: resets it to queued, dropping the checkpoints of
-  // `from_node` and everything after it (empty = the failed nodes).
+  // Marks a run for retry: resets it to queued (clearing its outcome) and drops
+  // the checkpoints of `drop_nodes` (the engine passes the failed node and
+  // everything after it); empty = every checkpoint that is not `succeeded`.
+  // not_found for an unknown run.
   virtual Status reset_run(const std::string& run_id, const std::vector<std::string>& drop_nodes) = 0;
 
   // Deletes finished runs outside the policy and reclaims the space; returns how many.
   virtual Result<std::size_t> apply_retention(const RetentionPolicy& policy) = 0;
+
+  // The last slot (unix ms) recorded for a schedule-triggered workflow by accept();
+  // 0 when it never fired.
+  virtual Result<std::int64_t> last_schedule_slot(const std::string& workflow) = 0;
+
+  // Checks the stored data for corruption (SQLite: PRAGMA integrity_check);
+  // data_loss with what is wrong.
+  virtual Status check_integrity() = 0;
 };
 
 inline Result<AcceptResult> Store::accept_sync(AcceptRequest request) {

@@ -1,0 +1,122 @@
+#include "store/sqlite_schema.hpp"
+
+#include <string>
+#include <vector>
+
+namespace famulor::store::sql {
+namespace {
+
+// Forward migrations, applied in order; entry i takes the schema from version i
+// to i+1. Never edit a released entry: append a new one.
+//
+// Row design (lean, each value stored once):
+// - runs: the trigger payload once per run; `status` holds queued (0) until the
+//   outcome is recorded (3 succeeded, 4 failed, 5 cancelled) — running/waiting are
+//   derived from the checkpoints when read. `seq` orders runs (newest first) and
+//   is the pagination cursor.
+// - checkpoints: the latest state of each (run, node): output once, input only
+//   for connector calls, due_ms for waiting timers.
+// - dedupe: event key → the run ids it started (JSON array), for redeliveries.
+// - schedules: workflow → last fired slot (unix ms).
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> list = {
+      // 1: initial schema
+      R"sql(
+CREATE TABLE workflows(
+  id TEXT PRIMARY KEY,
+  current_version INTEGER NOT NULL,
+  deleted INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE workflow_versions(
+  workflow TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  definition TEXT NOT NULL,
+  installed_ms INTEGER NOT NULL,
+  PRIMARY KEY(workflow, version)
+);
+CREATE TABLE runs(
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  workflow TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  trigger TEXT,
+  response TEXT,
+  error_code INTEGER,
+  error TEXT,
+  created_ms INTEGER NOT NULL,
+  finished_ms INTEGER
+);
+CREATE INDEX runs_by_workflow ON runs(workflow, seq);
+CREATE INDEX runs_open ON runs(seq) WHERE status < 3;
+CREATE TABLE checkpoints(
+  run TEXT NOT NULL,
+  node TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  output TEXT,
+  input TEXT,
+  port TEXT,
+  error_code INTEGER,
+  error TEXT,
+  attempts INTEGER NOT NULL,
+  started_ms INTEGER,
+  finished_ms INTEGER,
+  due_ms INTEGER,
+  PRIMARY KEY(run, node)
+) WITHOUT ROWID;
+CREATE TABLE dedupe(
+  key TEXT PRIMARY KEY,
+  run_ids TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE schedules(
+  workflow TEXT PRIMARY KEY,
+  last_slot_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+  };
+  return list;
+}
+
+}  // namespace
+
+std::int64_t schema_version() { return static_cast<std::int64_t>(migrations().size()); }
+
+void configure(Db& db, const ConnectionSettings& s) {
+  db.exec("PRAGMA busy_timeout=" + std::to_string(s.busy_timeout.count()));
+  db.exec(std::string("PRAGMA synchronous=") + (s.synchronous_full ? "FULL" : "NORMAL"));
+  db.exec("PRAGMA foreign_keys=OFF");
+  db.exec("PRAGMA temp_store=MEMORY");
+  if (s.query_only) db.exec("PRAGMA query_only=1");
+}
+
+void migrate(Db& db) {
+  // auto_vacuum must be chosen before the first table exists.
+  if (db.query_int("PRAGMA page_count") == 0) db.exec("PRAGMA auto_vacuum=INCREMENTAL");
+  std::string mode = db.query_text("PRAGMA journal_mode=WAL");
+  if (mode != "wal")
+    throw SqlError(StatusCode::failed_precondition,
+                   "cannot switch '" + db.path() + "' to WAL mode (journal_mode is '" + mode + "')");
+
+  Transaction tx(db);
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
+  std::int64_t have = db.query_int("SELECT max(version) FROM schema_version");
+  std::int64_t want = schema_version();
+  if (have > want)
+    throw SqlError(StatusCode::failed_precondition,
+                   "'" + db.path() + "' has schema version " + std::to_string(have) +
+                       ", newer than this famulor understands (" + std::to_string(want) + ")");
+  if (have == want) return;  // rolled back: nothing changed
+  for (std::int64_t v = have; v < want; ++v) {
+    try {
+      db.exec(migrations()[static_cast<std::size_t>(v)]);
+    } catch (const SqlError& e) {
+      throw SqlError(e.code(), "migration to schema version " + std::to_string(v + 1) + ": " + e.what());
+    }
+  }
+  db.exec("DELETE FROM schema_version");
+  db.exec("INSERT INTO schema_version(version) VALUES(" + std::to_string(want) + ")");
+  tx.commit();
+}
+
+}  // namespace famulor::store::sql

@@ -1,0 +1,277 @@
+// SqliteStore: open and close, workflow versions, reset, retention, schedules.
+#include "store/sqlite_store.hpp"
+
+#include "common/clock.hpp"
+#include "store/sqlite_schema.hpp"
+#include "store/sqlite_store_impl.hpp"
+
+namespace famulor::store {
+
+Result<Durability> parse_durability(std::string_view text) {
+  if (text == "normal") return Durability::normal;
+  if (text == "full") return Durability::full;
+  return invalid_argument("durability must be 'normal' or 'full', not '" + std::string(text) + "'");
+}
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, SqliteOptions options) {
+  auto store = std::make_unique<SqliteStore>(path, options);
+  try {
+    store->open();
+  } catch (const std::exception& e) {
+    return sql::to_status(e, "sqlite store '" + path + "': open");
+  }
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+SqliteStore::SqliteStore(std::string path, SqliteOptions options)
+    : path_(std::move(path)), options_(options) {}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lk(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+void SqliteStore::open() {
+  writer_db_ = std::make_unique<sql::Db>(path_, sql::OpenFlags{});
+  sql::configure(*writer_db_, {.synchronous_full = options_.durability == Durability::full,
+                               .busy_timeout = options_.busy_timeout});
+  sql::migrate(*writer_db_);
+  writer_ = std::thread([this] { writer_loop(); });
+}
+
+std::string SqliteStore::where(std::string_view what) const {
+  return "sqlite store '" + path_ + "': " + std::string(what);
+}
+
+// ---- workflows ----
+
+Result<std::int64_t> SqliteStore::save_workflow(const std::string& id, const Value& definition) {
+  std::int64_t version = 0;
+  std::string text = definition.dump();
+  Status st = run_on_writer([&](sql::Db& db) -> Status {
+    sql::Transaction tx(db);
+    std::int64_t current = 0;
+    bool deleted = false;
+    {
+      auto s = db.prepare("SELECT current_version, deleted FROM workflows WHERE id = ?1");
+      s.bind(1, id);
+      if (s.step()) {
+        current = s.int64(0);
+        deleted = s.int64(1) != 0;
+      }
+    }
+    if (current > 0) {
+      auto s = db.prepare("SELECT definition FROM workflow_versions WHERE workflow = ?1 AND version = ?2");
+      s.bind(1, id).bind(2, current);
+      if (s.step() && s.text_view(0) == text) {
+        version = current;
+        if (deleted) {
+          db.prepare("UPDATE workflows SET deleted = 0 WHERE id = ?1").bind(1, id).run();
+          tx.commit();
+        }
+        return {};
+      }
+    }
+    version = current + 1;
+    db.prepare("INSERT INTO workflow_versions(workflow, version, definition, installed_ms) VALUES(?1, ?2, ?3, ?4)")
+        .bind(1, id)
+        .bind(2, version)
+        .bind(3, text)
+        .bind(4, detail::now_ms())
+        .run();
+    db.prepare("INSERT OR REPLACE INTO workflows(id, current_version, deleted) VALUES(?1, ?2, 0)")
+        .bind(1, id)
+        .bind(2, version)
+        .run();
+    tx.commit();
+    return {};
+  });
+  if (!st.ok()) return st;
+  return version;
+}
+
+Result<WorkflowVersion> SqliteStore::load_workflow(const std::string& id, std::int64_t version) {
+  try {
+    return with_reader([&](sql::Db& db) -> Result<WorkflowVersion> {
+      std::int64_t v = version;
+      if (v == 0) {
+        auto s = db.prepare("SELECT current_version FROM workflows WHERE id = ?1 AND deleted = 0");
+        s.bind(1, id);
+        if (!s.step()) return not_found(where("no workflow '" + id + "'"));
+        v = s.int64(0);
+      }
+      auto s = db.prepare(
+          "SELECT definition, installed_ms FROM workflow_versions WHERE workflow = ?1 AND version = ?2");
+      s.bind(1, id).bind(2, v);
+      if (!s.step())
+        return not_found(where("no version " + std::to_string(v) + " of workflow '" + id + "'"));
+      return WorkflowVersion{id, v, s.json(0), s.int64(1)};
+    });
+  } catch (const std::exception& e) {
+    return sql::to_status(e, where("load workflow '" + id + "'"));
+  }
+}
+
+Result<std::vector<WorkflowVersion>> SqliteStore::current_workflows() {
+  try {
+    return with_reader([&](sql::Db& db) -> Result<std::vector<WorkflowVersion>> {
+      std::vector<WorkflowVersion> out;
+      auto s = db.prepare(
+          "SELECT w.id, v.version, v.definition, v.installed_ms FROM workflows w "
+          "JOIN workflow_versions v ON v.workflow = w.id AND v.version = w.current_version "
+          "WHERE w.deleted = 0 ORDER BY w.id");
+      while (s.step()) out.push_back(WorkflowVersion{s.text(0), s.int64(1), s.json(2), s.int64(3)});
+      return out;
+    });
+  } catch (const std::exception& e) {
+    return sql::to_status(e, where("list workflows"));
+  }
+}
+
+Status SqliteStore::delete_workflow(const std::string& id) {
+  return run_on_writer([&](sql::Db& db) -> Status {
+    db.prepare("UPDATE workflows SET deleted = 1 WHERE id = ?1 AND deleted = 0").bind(1, id).run();
+    if (db.changes() == 0) return not_found(where("no workflow '" + id + "'"));
+    return {};
+  });
+}
+
+// ---- runs: reset, retention, schedules ----
+
+Status SqliteStore::reset_run(const std::string& run_id, const std::vector<std::string>& drop_nodes) {
+  return run_on_writer([&](sql::Db& db) -> Status {
+    sql::Transaction tx(db);
+    {
+      auto s = db.prepare("SELECT 1 FROM runs WHERE id = ?1");
+      s.bind(1, run_id);
+      if (!s.step()) return not_found(where("no run '" + run_id + "'"));
+    }
+    if (drop_nodes.empty()) {
+      db.prepare("DELETE FROM checkpoints WHERE run = ?1 AND status <> ?2")
+          .bind(1, run_id)
+          .bind(2, static_cast<std::int64_t>(NodeStatus::succeeded))
+          .run();
+    } else {
+      for (const auto& node : drop_nodes)
+        db.prepare("DELETE FROM checkpoints WHERE run = ?1 AND node = ?2").bind(1, run_id).bind(2, node).run();
+    }
+    db.prepare(
+          "UPDATE runs SET status = 0, response = NULL, error_code = NULL, error = NULL, finished_ms = NULL "
+          "WHERE id = ?1")
+        .bind(1, run_id)
+        .run();
+    tx.commit();
+    return {};
+  });
+}
+
+namespace {
+
+// Deletes the runs (and their checkpoints) chosen by `select` (which yields ids,
+// at most `chunk` per call) in transactions of one chunk each; returns how many.
+template <typename Select>
+std::size_t delete_runs_chunked(sql::Db& db, Select&& select, std::size_t chunk) {
+  std::size_t total = 0;
+  for (;;) {
+    sql::Transaction tx(db);
+    std::vector<std::string> ids = select(chunk);
+    for (const auto& id : ids) {
+      db.prepare("DELETE FROM checkpoints WHERE run = ?1").bind(1, id).run();
+      db.prepare("DELETE FROM runs WHERE id = ?1").bind(1, id).run();
+    }
+    tx.commit();
+    total += ids.size();
+    if (ids.size() < chunk) return total;
+  }
+}
+
+}  // namespace
+
+Result<std::size_t> SqliteStore::apply_retention(const RetentionPolicy& policy) {
+  std::size_t deleted = 0;
+  constexpr std::size_t kChunk = 1000;
+  const std::int64_t now = policy.now_ms ? policy.now_ms : detail::now_ms();
+  Status st = run_on_writer([&](sql::Db& db) -> Status {
+    if (policy.max_age_ms > 0) {
+      const std::int64_t cutoff = now - policy.max_age_ms;
+      deleted += delete_runs_chunked(
+          db,
+          [&](std::size_t n) {
+            std::vector<std::string> ids;
+            auto s = db.prepare(
+                "SELECT id FROM runs WHERE status >= 3 AND finished_ms < ?1 ORDER BY seq LIMIT ?2");
+            s.bind(1, cutoff).bind(2, static_cast<std::int64_t>(n));
+            while (s.step()) ids.push_back(s.text(0));
+            return ids;
+          },
+          kChunk);
+    }
+    if (policy.max_runs_per_workflow > 0) {
+      std::vector<std::string> workflows;
+      {
+        auto s = db.prepare("SELECT DISTINCT workflow FROM runs");
+        while (s.step()) workflows.push_back(s.text(0));
+      }
+      for (const auto& wf : workflows) {
+        deleted += delete_runs_chunked(
+            db,
+            [&](std::size_t n) {
+              std::vector<std::string> ids;
+              auto s = db.prepare(
+                  "SELECT id FROM runs WHERE workflow = ?1 AND status >= 3 ORDER BY seq DESC LIMIT ?2 OFFSET ?3");
+              s.bind(1, wf)
+                  .bind(2, static_cast<std::int64_t>(n))
+                  .bind(3, static_cast<std::int64_t>(policy.max_runs_per_workflow));
+              while (s.step()) ids.push_back(s.text(0));
+              return ids;
+            },
+            kChunk);
+      }
+    }
+    if (policy.dedupe_max_age_ms > 0)
+      db.prepare("DELETE FROM dedupe WHERE created_ms < ?1").bind(1, now - policy.dedupe_max_age_ms).run();
+    // Give the freed pages back to the file system (auto_vacuum=INCREMENTAL), and
+    // checkpoint so that the main file itself shrinks.
+    db.exec("PRAGMA incremental_vacuum");
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    return {};
+  });
+  if (!st.ok()) return st;
+  return deleted;
+}
+
+Result<std::int64_t> SqliteStore::last_schedule_slot(const std::string& workflow) {
+  try {
+    return with_reader([&](sql::Db& db) -> Result<std::int64_t> {
+      auto s = db.prepare("SELECT last_slot_ms FROM schedules WHERE workflow = ?1");
+      s.bind(1, workflow);
+      return s.step() ? s.int64(0) : std::int64_t{0};
+    });
+  } catch (const std::exception& e) {
+    return sql::to_status(e, where("schedule of '" + workflow + "'"));
+  }
+}
+
+Status SqliteStore::check_integrity() {
+  try {
+    return with_reader([&](sql::Db& db) -> Status {
+      std::string problems;
+      auto s = db.prepare("PRAGMA integrity_check");
+      while (s.step()) {
+        if (s.text_view(0) == "ok") continue;
+        if (!problems.empty()) problems += "; ";
+        problems += s.text_view(0);
+      }
+      if (problems.empty()) return {};
+      return Status(StatusCode::data_loss, where("integrity check: " + problems));
+    });
+  } catch (const std::exception& e) {
+    return sql::to_status(e, where("integrity check"));
+  }
+}
+
+}  // namespace famulor::store

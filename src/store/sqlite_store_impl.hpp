@@ -1,0 +1,133 @@
+// store/sqlite_store_impl.hpp — SqliteStore, the class behind open_sqlite_store
+// (internal to src/store). Its members are split by concern: sqlite_store.cpp
+// (open, workflows, retention, reset), sqlite_writer.cpp (the writer thread and
+// group commit) and sqlite_reads.cpp (run queries).
+//
+// Thread-safety: as store::Store — every member from any thread. The writer Db is
+// touched only by the writer thread (and by open() before it starts); reader Dbs
+// are lent out of a pool one thread at a time.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "store/sqlite_db.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/store.hpp"
+
+namespace famulor::store {
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, SqliteOptions options);
+  ~SqliteStore() override;  // commits what is queued, then stops the writer
+
+  // Opens the writer connection, migrates, starts the writer thread. Throws SqlError.
+  void open();
+
+  Result<std::int64_t> save_workflow(const std::string& id, const Value& definition) override;
+  Result<WorkflowVersion> load_workflow(const std::string& id, std::int64_t version) override;
+  Result<std::vector<WorkflowVersion>> current_workflows() override;
+  Status delete_workflow(const std::string& id) override;
+
+  void accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) override;
+  void checkpoint(Checkpoint cp, Done done) override;
+  void finish_run(RunOutcome outcome, Done done) override;
+  Status flush() override;
+
+  Result<std::vector<UnfinishedRun>> unfinished_runs() override;
+  Result<RunRecord> get_run(const std::string& run_id) override;
+  Result<RunPage> list_runs(const RunQuery& query) override;
+  Status reset_run(const std::string& run_id, const std::vector<std::string>& drop_nodes) override;
+  Result<std::size_t> apply_retention(const RetentionPolicy& policy) override;
+  Result<std::int64_t> last_schedule_slot(const std::string& workflow) override;
+  Status check_integrity() override;
+
+ private:
+  // ---- writer (sqlite_writer.cpp) ----
+  struct AcceptItem {
+    AcceptRequest request;
+    std::function<void(Result<AcceptResult>)> done;
+    AcceptResult result;
+  };
+  struct CheckpointItem {
+    Checkpoint cp;
+    Done done;
+  };
+  struct FinishItem {
+    RunOutcome outcome;
+    Done done;
+  };
+  // Runs alone, outside the group transaction (it manages its own).
+  struct TaskItem {
+    std::function<Status(sql::Db&)> fn;
+    Done done;
+  };
+  struct BarrierItem {
+    Done done;
+  };
+  struct Item {
+    std::variant<AcceptItem, CheckpointItem, FinishItem, TaskItem, BarrierItem> v;
+    Status status;
+  };
+
+  void enqueue(Item item);
+  void writer_loop();
+  void process(std::vector<Item>& batch);
+  void commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end);
+  void apply(sql::Db& db, Item& item);
+  static void complete(Item& item) noexcept;
+  // Runs fn on the writer connection (queued behind everything before it) and
+  // waits for its Status.
+  Status run_on_writer(std::function<Status(sql::Db&)> fn);
+
+  // ---- readers (sqlite_reads.cpp) ----
+  template <typename F>
+  auto with_reader(F&& fn);
+  std::unique_ptr<sql::Db> take_reader();
+  void give_reader(std::unique_ptr<sql::Db> db);
+  RunRecord read_run_row(sql::Db& db, sql::Stmt& row);
+  std::vector<Checkpoint> read_checkpoints(sql::Db& db, const std::string& run_id);
+  std::vector<std::string> node_order(sql::Db& db, const std::string& workflow, std::int64_t version);
+
+  std::string where(std::string_view what) const;
+
+  std::string path_;
+  SqliteOptions options_;
+  std::unique_ptr<sql::Db> writer_db_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex readers_mu_;
+  std::vector<std::unique_ptr<sql::Db>> readers_;
+
+  std::mutex order_mu_;
+  std::map<std::pair<std::string, std::int64_t>, std::vector<std::string>> node_orders_;
+};
+
+// Lends a reader connection to fn(Db&) for the duration of the call.
+template <typename F>
+auto SqliteStore::with_reader(F&& fn) {
+  struct Lease {
+    SqliteStore* self;
+    std::unique_ptr<sql::Db> db;
+    ~Lease() {
+      if (db) self->give_reader(std::move(db));
+    }
+  } lease{this, take_reader()};
+  return fn(*lease.db);
+}
+
+}  // namespace famulor::store

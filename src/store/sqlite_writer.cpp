@@ -1,0 +1,237 @@
+// The writer thread of SqliteStore: queue, group commit, callbacks.
+#include <cstdio>
+#include <future>
+
+#include "common/clock.hpp"
+
+#include "store/sqlite_store_impl.hpp"
+
+namespace famulor::store {
+namespace {
+
+constexpr const char* kSelectDedupe = "SELECT run_ids FROM dedupe WHERE key = ?1";
+constexpr const char* kInsertRun =
+    "INSERT INTO runs(id, workflow, version, status, trigger, created_ms) VALUES(?1, ?2, ?3, 0, ?4, ?5)";
+constexpr const char* kInsertDedupe = "INSERT INTO dedupe(key, run_ids, created_ms) VALUES(?1, ?2, ?3)";
+constexpr const char* kUpsertSchedule =
+    "INSERT INTO schedules(workflow, last_slot_ms) VALUES(?1, ?2) "
+    "ON CONFLICT(workflow) DO UPDATE SET last_slot_ms = max(last_slot_ms, excluded.last_slot_ms)";
+constexpr const char* kUpsertCheckpoint =
+    "INSERT OR REPLACE INTO checkpoints(run, node, status, output, input, port, error_code, error, attempts, "
+    "started_ms, finished_ms, due_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+constexpr const char* kFinishRun =
+    "UPDATE runs SET status = ?2, response = ?3, error_code = ?4, error = ?5, finished_ms = ?6 WHERE id = ?1";
+
+template <typename T>
+bool holds(const auto& item) {
+  return std::holds_alternative<T>(item.v);
+}
+
+}  // namespace
+
+void SqliteStore::enqueue(Item item) {
+  {
+    std::lock_guard lk(mu_);
+    if (!stopping_) {
+      queue_.push_back(std::move(item));
+      cv_.notify_one();
+      return;
+    }
+  }
+  item.status = failed_precondition(where("store is closed"));
+  complete(item);
+}
+
+void SqliteStore::accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) {
+  enqueue(Item{AcceptItem{std::move(request), std::move(done), {}}, {}});
+}
+
+void SqliteStore::checkpoint(Checkpoint cp, Done done) {
+  enqueue(Item{CheckpointItem{std::move(cp), std::move(done)}, {}});
+}
+
+void SqliteStore::finish_run(RunOutcome outcome, Done done) {
+  enqueue(Item{FinishItem{std::move(outcome), std::move(done)}, {}});
+}
+
+Status SqliteStore::flush() {
+  if (std::this_thread::get_id() == writer_.get_id())
+    return failed_precondition(where("flush() called from a store callback (the writer thread)"));
+  auto p = std::make_shared<std::promise<Status>>();
+  auto f = p->get_future();
+  enqueue(Item{BarrierItem{[p](Status s) { p->set_value(std::move(s)); }}, {}});
+  return f.get();
+}
+
+Status SqliteStore::run_on_writer(std::function<Status(sql::Db&)> fn) {
+  if (std::this_thread::get_id() == writer_.get_id()) {
+    try {
+      return fn(*writer_db_);
+    } catch (const std::exception& e) {
+      return sql::to_status(e, where("write"));
+    }
+  }
+  auto p = std::make_shared<std::promise<Status>>();
+  auto f = p->get_future();
+  enqueue(Item{TaskItem{std::move(fn), [p](Status s) { p->set_value(std::move(s)); }}, {}});
+  return f.get();
+}
+
+void SqliteStore::writer_loop() {
+  std::vector<Item> batch;
+  for (;;) {
+    {
+      std::unique_lock lk(mu_);
+      cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;  // stopping, and everything is committed
+      std::size_t n = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
+      batch.reserve(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    process(batch);
+    for (auto& item : batch) complete(item);
+    batch.clear();
+  }
+}
+
+void SqliteStore::process(std::vector<Item>& batch) {
+  std::size_t i = 0;
+  while (i < batch.size()) {
+    if (auto* task = std::get_if<TaskItem>(&batch[i].v)) {
+      try {
+        batch[i].status = task->fn(*writer_db_);
+      } catch (const std::exception& e) {
+        batch[i].status = sql::to_status(e, where("write"));
+      }
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    bool writes = false;
+    while (j < batch.size() && !holds<TaskItem>(batch[j])) {
+      writes = writes || !holds<BarrierItem>(batch[j]);
+      ++j;
+    }
+    if (writes) commit_range(batch, i, j);
+    i = j;
+  }
+}
+
+// One transaction for [begin, end). When it fails, each request is retried in a
+// transaction of its own so that one bad request fails alone.
+void SqliteStore::commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end) {
+  try {
+    sql::Transaction tx(*writer_db_);
+    for (std::size_t k = begin; k < end; ++k) apply(*writer_db_, batch[k]);
+    tx.commit();
+    return;
+  } catch (const std::exception& e) {
+    if (end - begin == 1) {
+      batch[begin].status = sql::to_status(e, where("commit"));
+      return;
+    }
+  }
+  for (std::size_t k = begin; k < end; ++k) {
+    if (holds<BarrierItem>(batch[k])) continue;
+    try {
+      sql::Transaction tx(*writer_db_);
+      apply(*writer_db_, batch[k]);
+      tx.commit();
+    } catch (const std::exception& e) {
+      batch[k].status = sql::to_status(e, where("commit"));
+    }
+  }
+}
+
+void SqliteStore::apply(sql::Db& db, Item& item) {
+  if (auto* a = std::get_if<AcceptItem>(&item.v)) {
+    const AcceptRequest& req = a->request;
+    a->result = AcceptResult{};
+    if (!req.dedupe_key.empty()) {
+      auto s = db.prepare(kSelectDedupe);
+      s.bind(1, req.dedupe_key);
+      if (s.step()) {
+        Value ids = s.json(0);
+        a->result.duplicate = true;
+        if (ids.is_array())
+          for (const auto& v : ids.as_array())
+            if (v.is_string()) a->result.run_ids.push_back(v.as_string());
+        return;
+      }
+    }
+    Array ids;
+    ids.reserve(req.runs.size());
+    for (const auto& r : req.runs) {
+      db.prepare(kInsertRun)
+          .bind(1, r.id)
+          .bind(2, r.workflow)
+          .bind(3, r.workflow_version)
+          .bind_json(4, r.trigger)
+          .bind(5, r.created_ms)
+          .run();
+      a->result.run_ids.push_back(r.id);
+      ids.emplace_back(r.id);
+    }
+    if (!req.dedupe_key.empty()) {
+      std::int64_t created = req.runs.empty() ? 0 : req.runs.front().created_ms;
+      if (created == 0) created = detail::now_ms();
+      db.prepare(kInsertDedupe).bind(1, req.dedupe_key).bind(2, Value(std::move(ids)).dump()).bind(3, created).run();
+    }
+    if (!req.schedule_workflow.empty())
+      db.prepare(kUpsertSchedule).bind(1, req.schedule_workflow).bind(2, req.schedule_slot_ms).run();
+  } else if (auto* c = std::get_if<CheckpointItem>(&item.v)) {
+    const Checkpoint& cp = c->cp;
+    db.prepare(kUpsertCheckpoint)
+        .bind(1, cp.run_id)
+        .bind(2, cp.node_id)
+        .bind(3, static_cast<std::int64_t>(cp.status))
+        .bind_json(4, cp.output)
+        .bind_json(5, cp.input)
+        .bind(6, cp.port, true)
+        .bind(7, static_cast<std::int64_t>(cp.error_code))
+        .bind(8, cp.error, true)
+        .bind(9, cp.attempts)
+        .bind(10, cp.started_ms)
+        .bind(11, cp.finished_ms)
+        .bind(12, cp.due_ms)
+        .run();
+  } else if (auto* f = std::get_if<FinishItem>(&item.v)) {
+    const RunOutcome& o = f->outcome;
+    db.prepare(kFinishRun)
+        .bind(1, o.run_id)
+        .bind(2, static_cast<std::int64_t>(o.status))
+        .bind_json(3, o.response)
+        .bind(4, static_cast<std::int64_t>(o.error_code))
+        .bind(5, o.error, true)
+        .bind(6, o.finished_ms)
+        .run();
+  }
+}
+
+void SqliteStore::complete(Item& item) noexcept {
+  try {
+    std::visit(
+        [&](auto& it) {
+          using T = std::decay_t<decltype(it)>;
+          if constexpr (std::is_same_v<T, AcceptItem>) {
+            if (!it.done) return;
+            if (item.status.ok())
+              it.done(std::move(it.result));
+            else
+              it.done(item.status);
+          } else {
+            if (it.done) it.done(item.status);
+          }
+        },
+        item.v);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "famulor store: a store callback threw (ignored): %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "famulor store: a store callback threw a non-standard exception (ignored)\n");
+  }
+}
+
+}  // namespace famulor::store

@@ -1,0 +1,5 @@
+famulor_test(test_store
+  ${CMAKE_CURRENT_LIST_DIR}/store_accept_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store_runs_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store_file_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store_crash_test.cpp)
