@@ -78,6 +78,10 @@ CREATE TABLE schedules(
   return list;
 }
 
+bool has_schema_version(Db& db) {
+  return db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'") > 0;
+}
+
 }  // namespace
 
 std::int64_t schema_version() { return static_cast<std::int64_t>(migrations().size()); }
@@ -91,8 +95,15 @@ void configure(Db& db, const ConnectionSettings& s) {
 }
 
 void migrate(Db& db) {
-  // auto_vacuum must be chosen before the first table exists.
-  if (db.query_int("PRAGMA page_count") == 0) db.exec("PRAGMA auto_vacuum=INCREMENTAL");
+  // auto_vacuum must be chosen before the first table exists; when another part
+  // of famulor (the credential vault) created the file first, the store's first
+  // open switches it with a VACUUM while the file is still small.
+  if (db.query_int("PRAGMA page_count") == 0) {
+    db.exec("PRAGMA auto_vacuum=INCREMENTAL");
+  } else if (db.query_int("PRAGMA auto_vacuum") != 2 && !has_schema_version(db)) {
+    db.exec("PRAGMA auto_vacuum=INCREMENTAL");
+    db.exec("VACUUM");
+  }
   std::string mode = db.query_text("PRAGMA journal_mode=WAL");
   if (mode != "wal")
     throw SqlError(StatusCode::failed_precondition,

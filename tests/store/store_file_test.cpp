@@ -48,6 +48,20 @@ TEST_CASE("a new file gets the whole schema; reopening keeps the data", "[store]
   }
 }
 
+TEST_CASE("a file another component created first still gets incremental vacuum", "[store]") {
+  test::TempDir dir;
+  if (!sqlite_shell(dir / "pre.db", "PRAGMA journal_mode=WAL; CREATE TABLE credentials(name TEXT PRIMARY KEY)")) {
+    WARN("sqlite3 shell not installed; skipped");
+    return;
+  }
+  {
+    auto s = open_store(dir / "pre.db");
+    REQUIRE(s->check_integrity().ok());
+  }
+  CHECK(std::system(("test \"$(sqlite3 '" + (dir / "pre.db").string() + "' 'PRAGMA auto_vacuum')\" = 2").c_str()) == 0);
+  CHECK(sqlite_shell(dir / "pre.db", "SELECT count(*) FROM credentials"));
+}
+
 TEST_CASE("a file that is not a database is refused with data_loss", "[store]") {
   test::TempDir dir;
   {
