@@ -1,0 +1,5 @@
+famulor_test(test_expr
+  ${CMAKE_CURRENT_LIST_DIR}/parser_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/eval_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/template_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp)
