@@ -11,6 +11,7 @@ namespace {
 std::vector<FunctionDef> build_table() {
   std::vector<FunctionDef> t;
   add_string_functions(t);
+  add_encoding_functions(t);
   add_number_functions(t);
   add_list_functions(t);
   add_object_functions(t);

@@ -51,6 +51,7 @@ std::span<const FunctionDef> all_functions() noexcept;
 
 // Groups (each in its own functions_*.cpp).
 void add_string_functions(std::vector<FunctionDef>& out);
+void add_encoding_functions(std::vector<FunctionDef>& out);
 void add_number_functions(std::vector<FunctionDef>& out);
 void add_list_functions(std::vector<FunctionDef>& out);
 void add_object_functions(std::vector<FunctionDef>& out);

@@ -8,6 +8,7 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/value_template.cpp
   ${CMAKE_CURRENT_LIST_DIR}/functions.cpp
   ${CMAKE_CURRENT_LIST_DIR}/functions_string.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/functions_encoding.cpp
   ${CMAKE_CURRENT_LIST_DIR}/functions_number.cpp
   ${CMAKE_CURRENT_LIST_DIR}/functions_list.cpp
   ${CMAKE_CURRENT_LIST_DIR}/functions_object.cpp
