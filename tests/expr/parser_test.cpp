@@ -18,7 +18,13 @@ bool has_error(const std::vector<famulor::expr::CompileError>& errs, std::size_t
 
 std::string dump(const std::vector<famulor::expr::CompileError>& errs) {
   std::string s;
-  for (const auto& e : errs) s += "[" + std::to_string(e.offset) + "] " + e.message + "\n";
+  for (const auto& e : errs) {
+    s += '[';
+    s += std::to_string(e.offset);
+    s += "] ";
+    s += e.message;
+    s += '\n';
+  }
   return s;
 }
 
