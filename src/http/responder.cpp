@@ -29,6 +29,12 @@ bool Responder::send(HttpResponse response) const {
   return true;
 }
 
+bool Responder::abort() const {
+  HttpResponse r;
+  r.status = 0;
+  return send(std::move(r));
+}
+
 bool Responder::answered() const noexcept { return state_ && state_->answered.load(); }
 
 }  // namespace famulor::http

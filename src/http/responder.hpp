@@ -29,12 +29,16 @@ class Responder {
   Responder() = default;
   // A responder that passes the response to deliver (called at most once, on the
   // thread that calls send(), or by the last copy's destructor with a 500).
+  // abort() delivers a response with status 0, which means "close, do not answer".
   explicit Responder(std::function<void(HttpResponse)> deliver);
 
   // Answers the request. Returns true when this call answered it; false when it
   // had been answered already or the responder is detached. The server sends the
   // response when the connection still exists, else drops it.
   bool send(HttpResponse response) const;
+  // Closes the connection without an answer (for fakes that play a server which
+  // drops connections). Returns like send().
+  bool abort() const;
   // Whether the request has been answered.
   bool answered() const noexcept;
 

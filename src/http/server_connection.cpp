@@ -61,7 +61,8 @@ std::string format_peer(const asio::ip::tcp::endpoint& ep) {
 ServerConnection::ServerConnection(std::shared_ptr<ServerCore> core, asio::ip::tcp::socket socket, bool reject)
     : core_(std::move(core)),
       socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+      ex_(socket_.get_executor()),
+      timer_(ex_),
       reject_(reject),
       parser_(core_->options().limits) {
   asio::error_code ec;
@@ -71,7 +72,7 @@ ServerConnection::ServerConnection(std::shared_ptr<ServerCore> core, asio::ip::t
 }
 
 void ServerConnection::start() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+  asio::post(ex_, [self = shared_from_this()] {
     if (self->phase_ == Phase::closed) return;
     if (self->reject_) {
       auto resp = HttpResponse::error(503, "overloaded", "too many connections; retry later");
@@ -87,7 +88,7 @@ void ServerConnection::start() {
 }
 
 void ServerConnection::begin_drain() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+  asio::post(ex_, [self = shared_from_this()] {
     if (self->phase_ == Phase::closed) return;
     self->draining_ = true;
     if (self->phase_ == Phase::reading && self->parser_.idle() && self->in_.empty()) self->close();
@@ -95,7 +96,7 @@ void ServerConnection::begin_drain() {
 }
 
 void ServerConnection::force_close() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->close(); });
+  asio::post(ex_, [self = shared_from_this()] { self->close(); });
 }
 
 void ServerConnection::process_input() {
@@ -181,7 +182,7 @@ void ServerConnection::dispatch() {
   Responder responder([weak, gen](HttpResponse response) {
     auto self = weak.lock();
     if (!self) return;  // the connection is gone; nobody to answer
-    asio::post(self->socket_.get_executor(), [self, gen, r = std::move(response)]() mutable {
+    asio::post(self->ex_, [self, gen, r = std::move(response)]() mutable {
       if (gen == self->response_gen_) self->on_response(std::move(r));
     });
   });
@@ -200,6 +201,7 @@ void ServerConnection::dispatch() {
 
 void ServerConnection::on_response(HttpResponse response) {
   if (phase_ != Phase::handling) return;
+  if (response.status == 0) return close();  // Responder::abort()
   int status = response.status;
   if (status < 200 || status > 999) {
     response = HttpResponse::error(500, "internal", "the handler answered an invalid status");

@@ -101,6 +101,7 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
 
   std::shared_ptr<ServerCore> core_;
   asio::ip::tcp::socket socket_;
+  const asio::any_io_executor ex_;  // the connection's strand (socket_'s executor)
   asio::steady_timer timer_;
   const bool reject_;
   RequestParser parser_;

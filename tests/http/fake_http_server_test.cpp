@@ -86,6 +86,12 @@ TEST_CASE("fake server: fail first, sequences, wildcards, dynamic answers, delay
   CHECK(e->body == "hi!");
   CHECK(get("/slow").body == "late");
 
+  api.on("GET", "/drop", FakeResponse::drop_connection());
+  famulor::test::RawConnection dropped(api.port());
+  REQUIRE(dropped.send("GET /drop HTTP/1.1\r\nHost: t\r\n\r\n"));
+  CHECK_FALSE(dropped.read_response());
+  CHECK(dropped.wait_closed());
+
   api.reset();
   CHECK(api.request_count() == 0);
   CHECK(get("/seq").status == 404);

@@ -46,6 +46,8 @@ FakeResponse FakeResponse::error(int status, std::string_view code, std::string_
   return json(status, std::move(h.body));
 }
 
+FakeResponse FakeResponse::drop_connection() { return status_only(0); }
+
 FakeResponse& FakeResponse::header(std::string name, std::string value) & {
   headers.emplace_back(std::move(name), std::move(value));
   return *this;
@@ -168,14 +170,14 @@ struct FakeHttpServer::Impl {
     if (answer.close_connection) resp.headers.set("Connection", "close");
     resp.body = std::move(answer.body);
     if (answer.delay.count() <= 0) {
-      responder.send(std::move(resp));
+      resp.status == 0 ? responder.abort() : responder.send(std::move(resp));
       return;
     }
     auto timer = std::make_shared<asio::steady_timer>(detail::io_context(pool), answer.delay);
     std::erase_if(timers, [](const auto& w) { return w.expired(); });
     timers.push_back(timer);
     timer->async_wait([timer, responder, resp = std::move(resp)](const asio::error_code& ec) mutable {
-      if (!ec) responder.send(std::move(resp));
+      if (!ec) resp.status == 0 ? responder.abort() : responder.send(std::move(resp));
       // Cancelled (the fake is going away): the responder's last copy answers 500.
     });
   }

@@ -58,7 +58,7 @@ struct RecordedRequest {
 
 // One scripted answer.
 struct FakeResponse {
-  int status = 200;
+  int status = 200;  // 0: close the connection without answering
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::chrono::milliseconds delay{0};  // answer this long after the request arrived
@@ -69,6 +69,8 @@ struct FakeResponse {
   static FakeResponse status_only(int status);
   // famulor's error shape {"error":{"code":code,"message":message}}.
   static FakeResponse error(int status, std::string_view code, std::string_view message);
+  // Closes the connection without answering (after the delay, if any).
+  static FakeResponse drop_connection();
 
   FakeResponse& header(std::string name, std::string value) &;
   FakeResponse&& header(std::string name, std::string value) &&;
