@@ -10,6 +10,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The connection whose handler runs on this thread right now (see dispatch()).
+thread_local const ServerConnection* t_in_handler = nullptr;
+
 constexpr std::size_t kMaxLingerBytes = 1024 * 1024;
 constexpr std::chrono::milliseconds kLingerTime{1000};
 
@@ -122,12 +125,12 @@ void ServerConnection::process_input() {
     continue_sent_ = true;
     phase_ = Phase::writing;
     out_head_ = "HTTP/1.1 100 Continue\r\n\r\n";
-    arm_timer(Clock::now() + core_->options().write_timeout);
+    set_deadline(Clock::now() + core_->options().write_timeout);
     asio::async_write(socket_, asio::buffer(out_head_),
                       [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
                         if (self->phase_ == Phase::closed) return;
                         if (ec) return self->close();
-                        self->disarm_timer();
+                        self->clear_deadline();
                         self->process_input();
                       });
     return;
@@ -149,7 +152,7 @@ void ServerConnection::update_read_deadline() {
     if (head_done_ == Clock::time_point{}) head_done_ = now;
     d = head_done_ + o.body_timeout;
   }
-  if (d != deadline_) arm_timer(d);
+  if (d != deadline_) set_deadline(d);
 }
 
 void ServerConnection::do_read() {
@@ -171,7 +174,7 @@ void ServerConnection::on_read(const asio::error_code& ec, std::size_t n) {
 
 void ServerConnection::dispatch() {
   phase_ = Phase::handling;
-  disarm_timer();
+  clear_deadline();
   request_keep_alive_ = parser_.keep_alive();
   HttpRequest request = parser_.take_request();
   request_minor_ = request.version_minor;
@@ -182,6 +185,11 @@ void ServerConnection::dispatch() {
   Responder responder([weak, gen](HttpResponse response) {
     auto self = weak.lock();
     if (!self) return;  // the connection is gone; nobody to answer
+    if (t_in_handler == self.get()) {
+      // Answered inside the handler, on the strand: no need for a round-trip.
+      self->sync_response_ = std::move(response);
+      return;
+    }
     asio::post(self->ex_, [self, gen, r = std::move(response)]() mutable {
       if (gen == self->response_gen_) self->on_response(std::move(r));
     });
@@ -192,10 +200,17 @@ void ServerConnection::dispatch() {
     responder.send(HttpResponse::error(500, "internal", "no handler installed"));
     return;
   }
+  t_in_handler = this;
   try {
     handler(std::move(request), responder);
   } catch (...) {
     responder.send(HttpResponse::error(500, "internal", "the request handler failed"));
+  }
+  t_in_handler = nullptr;
+  if (sync_response_) {
+    HttpResponse r = std::move(*sync_response_);
+    sync_response_.reset();
+    on_response(std::move(r));
   }
 }
 
@@ -226,12 +241,12 @@ void ServerConnection::write(std::string head, std::string body, bool close_afte
   phase_ = Phase::writing;
   out_head_ = std::move(head);
   out_body_ = std::move(body);
-  arm_timer(Clock::now() + core_->options().write_timeout);
+  set_deadline(Clock::now() + core_->options().write_timeout);
   std::array<asio::const_buffer, 2> buffers{asio::buffer(out_head_), asio::buffer(out_body_)};
   asio::async_write(socket_, buffers,
                     [self = shared_from_this(), close_after](const asio::error_code& ec, std::size_t) {
                       if (self->phase_ != Phase::writing) return;
-                      self->disarm_timer();
+                      self->clear_deadline();
                       if (ec) return self->close();
                       if (close_after || self->draining_) return self->linger_close();
                       // Ready for the next request (maybe already buffered: pipelining).
@@ -246,20 +261,33 @@ void ServerConnection::write(std::string head, std::string body, bool close_afte
                     });
 }
 
-void ServerConnection::arm_timer(Clock::time_point deadline) {
+// The timer is re-armed lazily: setting a later deadline costs nothing (the
+// armed wait fires early, sees the later deadline and waits again), so a
+// kept-alive connection touches its timer about once per shortest timeout rather
+// than several times per request.
+void ServerConnection::set_deadline(Clock::time_point deadline) {
   deadline_ = deadline;
-  const std::uint64_t gen = ++timer_gen_;
-  timer_.expires_at(deadline);
-  timer_.async_wait([self = shared_from_this(), gen](const asio::error_code& ec) {
-    if (ec || gen != self->timer_gen_ || self->phase_ == Phase::closed) return;
-    self->on_timeout();
-  });
+  if (!timer_armed_ || deadline < timer_expiry_) arm_timer(deadline);
 }
 
-void ServerConnection::disarm_timer() {
-  ++timer_gen_;
-  deadline_ = Clock::time_point{};
-  timer_.cancel();
+void ServerConnection::clear_deadline() { deadline_ = Clock::time_point::max(); }
+
+void ServerConnection::arm_timer(Clock::time_point at) {
+  const auto& o = core_->options();
+  auto shortest = std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout});
+  timer_expiry_ = std::min(at, Clock::now() + shortest);
+  timer_armed_ = true;
+  const std::uint64_t gen = ++timer_gen_;
+  timer_.expires_at(timer_expiry_);
+  timer_.async_wait([self = shared_from_this(), gen](const asio::error_code& ec) {
+    if (gen != self->timer_gen_) return;  // superseded by a newer wait
+    self->timer_armed_ = false;
+    if (ec || self->phase_ == Phase::closed || self->deadline_ == Clock::time_point::max()) return;
+    auto now = Clock::now();
+    if (now < self->deadline_) return self->arm_timer(self->deadline_);
+    self->clear_deadline();
+    self->on_timeout();
+  });
 }
 
 void ServerConnection::on_timeout() {
@@ -290,7 +318,7 @@ void ServerConnection::linger_close() {
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   if (ec) return close();
   // While the server stops, do not hold it up for long.
-  arm_timer(Clock::now() + (draining_ ? kLingerTime / 10 : kLingerTime));
+  set_deadline(Clock::now() + (draining_ ? kLingerTime / 10 : kLingerTime));
   do_linger_read();
 }
 

@@ -17,6 +17,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -89,8 +90,10 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   // Sends head + body; then the next request, or linger_close() when close_after.
   void write(std::string head, std::string body, bool close_after);
   void send_error(int status, std::string_view message);
-  void arm_timer(std::chrono::steady_clock::time_point deadline);
-  void disarm_timer();
+  // Deadline of the current phase (reading, writing, lingering); none while handling.
+  void set_deadline(std::chrono::steady_clock::time_point deadline);
+  void clear_deadline();
+  void arm_timer(std::chrono::steady_clock::time_point at);
   void on_timeout();
   void update_read_deadline();
   // Shuts down sending, drains what the client still sends (bounded), then closes:
@@ -118,10 +121,15 @@ class ServerConnection : public std::enable_shared_from_this<ServerConnection> {
   int request_minor_ = 1;
   std::size_t lingered_ = 0;
   std::uint64_t timer_gen_ = 0;
+  bool timer_armed_ = false;
+  std::chrono::steady_clock::time_point timer_expiry_{};
+  // Set while this connection's handler runs on this thread: a synchronous
+  // send() lands here instead of being posted.
+  std::optional<HttpResponse> sync_response_;
   std::uint64_t response_gen_ = 0;  // which request a Responder belongs to
   // Deadlines of the request being read (zero: not started).
   std::chrono::steady_clock::time_point idle_since_{}, request_started_{}, head_done_{};
-  std::chrono::steady_clock::time_point deadline_{};
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
 };
 
 }  // namespace famulor::http
