@@ -46,12 +46,13 @@ struct Sock {
 };
 
 constexpr std::size_t kMaxSpareHandles = 1024;
+constexpr std::chrono::milliseconds kCancelPoll{200};
 
 }  // namespace
 
 struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(detail::IoPool& p, ClientOptions o)
-      : pool(p), ctx(detail::io_context(p)), opts(std::move(o)), strand(asio::make_strand(ctx)), timer(ctx) {}
+      : pool(p), ctx(detail::io_context(p)), opts(std::move(o)), strand(asio::make_strand(ctx)), timer(ctx), cancel_timer(ctx) {}
   ~Impl() { shutdown(); }
 
   detail::IoPool& pool;
@@ -59,6 +60,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   ClientOptions opts;
   asio::strand<asio::io_context::executor_type> strand;
   asio::steady_timer timer;
+  asio::steady_timer cancel_timer;  // polls cancel hooks while any transfer has one
 
   // ---- strand only ----
   CURLM* multi = nullptr;
@@ -70,6 +72,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   bool timer_armed = false;   // `timer` waits for timer_deadline
   std::chrono::steady_clock::time_point timer_deadline;
   std::uint64_t timer_gen = 0;
+  std::size_t hooked = 0;  // active transfers with a cancel hook
+  bool cancel_timer_armed = false;
 
   // ---- any thread ----
   std::atomic<bool> closing{false};
@@ -85,6 +89,9 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   void arm(const std::shared_ptr<Sock>& s);
   void on_ready(const std::shared_ptr<Sock>& s, int dir, const asio::error_code& ec);
   void on_timeout();
+  void arm_cancel_poll();
+  void poll_cancelled();
+  void finish(Transfer* raw, Status why);
   void release(Sock& s);
   void shutdown();
 
@@ -236,6 +243,10 @@ void HttpClient::Impl::start(std::unique_ptr<Transfer> t) {
     return;
   }
   t->easy = e;
+  if (t->request.cancelled) {
+    ++hooked;
+    arm_cancel_poll();
+  }
   active.insert(t.release());
 }
 
@@ -249,6 +260,7 @@ void HttpClient::Impl::check_done() {
     curl_easy_getinfo(e, CURLINFO_PRIVATE, &raw);
     std::unique_ptr<Transfer> t(raw);
     active.erase(raw);
+    if (t->request.cancelled) --hooked;
     long fresh = 0;
     curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &fresh);
     connections += static_cast<std::uint64_t>(fresh);
@@ -267,6 +279,14 @@ void HttpClient::Impl::check_done() {
 void HttpClient::Impl::deliver(std::unique_ptr<Transfer> t, Result<HttpClientResponse> result) {
   HttpClient::Callback done = std::move(t->done);
   t.reset();
+  if (!pool.running()) {
+    // Shutting down without the pool (or while it drains): nothing else runs, and
+    // a posted callback might never run, so deliver here.
+    completed++;
+    if (done) done(std::move(result));
+    in_flight--;
+    return;
+  }
   std::shared_ptr<Impl> self = weak_from_this().lock();
   if (!self) return;  // destroyed with a context that never ran again: nobody to call
   asio::post(ctx, [self = std::move(self), done = std::move(done), result = std::move(result)]() mutable {
@@ -280,19 +300,51 @@ void HttpClient::Impl::deliver(std::unique_ptr<Transfer> t, Result<HttpClientRes
   });
 }
 
+// A cancel hook is also polled by curl's progress callback, but that only runs
+// when the transfer sees traffic; a request waiting on a silent server is
+// noticed here, within kCancelPoll.
+void HttpClient::Impl::arm_cancel_poll() {
+  if (cancel_timer_armed || closed) return;
+  cancel_timer_armed = true;
+  cancel_timer.expires_after(kCancelPoll);
+  cancel_timer.async_wait(asio::bind_executor(strand, [self = shared_from_this()](const asio::error_code& ec) {
+    self->cancel_timer_armed = false;
+    if (!ec) self->poll_cancelled();
+  }));
+}
+
+void HttpClient::Impl::poll_cancelled() {
+  if (closed) return;
+  std::vector<Transfer*> doomed;
+  for (Transfer* t : active)
+    if (t->request.cancelled && t->request.cancelled()) doomed.push_back(t);
+  for (Transfer* t : doomed) {
+    t->cancelled = true;
+    finish(t, Status(StatusCode::cancelled, t->request.method + " " + t->request.url.substr(0, t->request.url.find_first_of("?#")) + ": cancelled"));
+  }
+  if (hooked > 0) arm_cancel_poll();
+}
+
+// Takes an active transfer out of curl and completes it with `why`.
+void HttpClient::Impl::finish(Transfer* raw, Status why) {
+  std::unique_ptr<Transfer> t(raw);
+  active.erase(raw);
+  if (t->request.cancelled) --hooked;
+  curl_multi_remove_handle(multi, t->easy);
+  curl_easy_cleanup(t->easy);  // its connection may be mid-request: not reused
+  t->easy = nullptr;
+  deliver(std::move(t), std::move(why));
+}
+
 void HttpClient::Impl::shutdown() {
   if (closed) return;
   closed = true;
   timer.cancel();
+  cancel_timer.cancel();
   std::vector<Transfer*> running(active.begin(), active.end());
-  active.clear();
   for (Transfer* raw : running) {
-    std::unique_ptr<Transfer> t(raw);
-    curl_multi_remove_handle(multi, t->easy);
-    curl_easy_cleanup(t->easy);
-    t->easy = nullptr;
-    std::string what = t->request.method + " " + t->request.url.substr(0, t->request.url.find_first_of("?#"));
-    deliver(std::move(t), Status(StatusCode::cancelled, what + ": the HTTP client shut down"));
+    std::string what = raw->request.method + " " + raw->request.url.substr(0, raw->request.url.find_first_of("?#"));
+    finish(raw, Status(StatusCode::cancelled, what + ": the HTTP client shut down"));
   }
   for (CURL* e : spare) curl_easy_cleanup(e);
   spare.clear();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <dirent.h>
+#include <future>
 #include <mutex>
 #include <vector>
 
@@ -344,6 +345,25 @@ TEST_CASE("a request whose cancel hook fires ends cancelled", "[client]") {
   HttpClientRequest req = get(server.url("/cancel-me"));
   req.cancelled = [] { return true; };
   auto r = client.send_sync(req);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::cancelled);
+}
+
+TEST_CASE("a request waiting on a silent server is cancelled through its hook", "[client]") {
+  Recorder rec;
+  LoopbackServer server(rec.hold());
+  IoPool pool(2);
+  pool.start();
+  HttpClient client(pool);
+  std::atomic<bool> stop{false};
+  HttpClientRequest req = get(server.url("/silent"));
+  req.cancelled = [&] { return stop.load(); };
+  std::promise<famulor::Result<HttpClientResponse>> p;
+  auto f = p.get_future();
+  client.send(req, [&](famulor::Result<HttpClientResponse> r) { p.set_value(std::move(r)); });
+  rec.wait_for_held(1);  // the request is at the server, which never answers
+  stop = true;
+  auto r = f.get();
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == StatusCode::cancelled);
 }
