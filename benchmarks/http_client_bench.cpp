@@ -173,7 +173,7 @@ int main(int argc, char** argv) {
   int rc = 0;
   {
     HttpClient client(pool, options);
-    run(client, url, 64, 1.0);  // warm-up: connections, allocator
+    run(client, url, 512, 1.0);  // warm-up: 512 connections, allocator
     std::printf("http_client_bench: POST ~80 B JSON, ~%zu B reply, keep-alive; client pool %u threads, server %u "
                 "thread(s) in another process; %.0f s per pass\n",
                 body + 20, pool.threads(), server_threads, seconds);

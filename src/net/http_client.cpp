@@ -2,10 +2,11 @@
 //
 // curl tells us which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to wake
 // it (CURLMOPT_TIMERFUNCTION). Each watched socket is wrapped in an Asio
-// stream_descriptor that only waits for readiness; the descriptor is released, never
-// closed, when curl is done with it (curl owns and closes its sockets). Every curl
-// call runs on one strand; completed transfers are handed to their callbacks on the
-// pool, off the strand.
+// stream_descriptor that only waits for readiness. A socket stays registered while
+// its connection idles in curl's cache; when curl closes it (our
+// CURLOPT_CLOSESOCKETFUNCTION) the descriptor is released first, so Asio never
+// closes curl's socket and never watches a stale one. Every curl call runs on one
+// strand; completed transfers are handed to their callbacks on the pool, off it.
 #include "net/http_client.hpp"
 
 #include <curl/curl.h>
@@ -21,6 +22,8 @@
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
+
+#include <unistd.h>
 
 #include "common/io_pool_asio.hpp"
 #include "net/http_transfer.hpp"
@@ -96,6 +99,7 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   void shutdown();
 
   static int socket_cb(CURL* easy, curl_socket_t fd, int what, void* userp, void* sockp);
+  static int close_cb(void* userp, curl_socket_t fd);
   static int timer_cb(CURLM* multi, long timeout_ms, void* userp);
 };
 
@@ -115,14 +119,23 @@ void HttpClient::Impl::init_multi() {
 
 // ---- curl's callbacks (called inside curl calls, so on the strand) ----
 
+int HttpClient::Impl::close_cb(void* userp, curl_socket_t fd) {
+  auto* im = static_cast<Impl*>(userp);
+  if (auto it = im->socks.find(fd); it != im->socks.end()) {
+    im->release(*it->second);
+    im->socks.erase(it);
+  }
+  return ::close(fd);
+}
+
 int HttpClient::Impl::socket_cb(CURL*, curl_socket_t fd, int what, void* userp, void*) {
   auto* im = static_cast<Impl*>(userp);
   auto it = im->socks.find(fd);
   if (what == CURL_POLL_REMOVE) {
-    if (it != im->socks.end()) {
-      im->release(*it->second);
-      im->socks.erase(it);
-    }
+    // Not interesting for now (e.g. an idle kept-alive connection). The descriptor
+    // stays registered until curl closes the socket (close_cb), so reusing the
+    // connection costs no epoll registration.
+    if (it != im->socks.end()) it->second->what = 0;
     return 0;
   }
   if (im->closed) return 0;
@@ -232,6 +245,8 @@ void HttpClient::Impl::start(std::unique_ptr<Transfer> t) {
     }
   }
   Status st = configure(e, *t, opts);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &Impl::close_cb);
+  curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
   CURLMcode mc = CURLM_OK;
   if (st.ok()) {
     mc = curl_multi_add_handle(multi, e);
