@@ -5,4 +5,5 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/url.cpp
   ${CMAKE_CURRENT_LIST_DIR}/form.cpp
   ${CMAKE_CURRENT_LIST_DIR}/outbound_policy.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/http_request_node.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/http_request_node.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/http_request_type.cpp)

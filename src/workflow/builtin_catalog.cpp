@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "net/http_request_node.hpp"
 #include "workflow/catalog.hpp"
 
 namespace famulor::detail {
@@ -125,6 +126,9 @@ std::vector<NodeTypeInfo> builtin_node_types() {
                       opt("until", {T::string}, "ISO-8601 time with offset")}));
 
   out.push_back(node("noop", "Does nothing. Output: `value` (default null).", {opt("value", {}, "the output")}));
+
+  // Connector-style built-ins defined next to their implementation (src/net/).
+  out.push_back(net::http_request_node_type());
   return out;
 }
 

@@ -74,14 +74,6 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("http.request is in the default catalog", "[client][node]") {
-  const NodeTypeInfo* info = default_catalog().find_node("http.request");
-  REQUIRE(info != nullptr);
-  bool has_url = false;
-  for (const auto& p : info->params) has_url = has_url || (p.name == "url" && p.required);
-  CHECK(has_url);
-}
-
 TEST_CASE("http.request POSTs JSON and outputs the parsed response", "[client][node]") {
   Script script;
   script.replies = {{201, {{"Content-Type", "application/json"}}, R"({"id": 7, "tags": ["a"]})"}};
