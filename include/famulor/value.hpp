@@ -68,7 +68,9 @@ class Object {
 using Array = std::vector<Value>;
 
 struct ParseOptions {
-  std::size_t max_depth = 256;               // arrays/objects nested deeper are refused
+  // Arrays/objects nested deeper are refused. The parser recurses once per level, so
+  // keep this within a few thousand.
+  std::size_t max_depth = 256;
   std::size_t max_bytes = 64 * 1024 * 1024;  // larger documents are refused
   // Duplicate keys in one object: by default the last one wins (JSON.parse semantics:
   // the member keeps the position of its first occurrence). When true, a duplicate
@@ -94,6 +96,9 @@ class Value {
   Value(long i) noexcept : v_(static_cast<std::int64_t>(i)) {}
   Value(long long i) noexcept : v_(static_cast<std::int64_t>(i)) {}
   Value(unsigned i) noexcept : v_(static_cast<std::int64_t>(i)) {}
+  // Unsigned values above INT64_MAX are kept exactly, as NumberText.
+  Value(unsigned long i) : Value(static_cast<unsigned long long>(i)) {}
+  Value(unsigned long long i);
   Value(double d) noexcept : v_(d) {}
   Value(const char* s) : v_(std::string(s)) {}
   Value(std::string s) noexcept : v_(std::move(s)) {}
@@ -157,7 +162,9 @@ class Value {
   // Appends compact JSON to out (no intermediate strings).
   void dump_to(std::string& out) const;
 
-  // Structural equality; 1 == 1.0 is true (numbers compare by value).
+  // Structural equality; 1 == 1.0 is true (numbers compare by value: integers and
+  // NumberText exactly as decimals, doubles by their binary value). Objects compare
+  // as sets of members (order does not matter).
   friend bool operator==(const Value& a, const Value& b);
   friend bool operator!=(const Value& a, const Value& b) { return !(a == b); }
 

@@ -58,6 +58,7 @@ class SourceMap {
 
 // Parses one JSON document like Value::parse; when map is not null, fills it with the
 // offset of every value and key (paths are only built when a map is asked for).
+// After an error the map holds what was recorded before it.
 Result<Value> parse_json(std::string_view text, const ParseOptions& options, SourceMap* map);
 
 // Strict validation of text as one JSON document, returning the offset and description

@@ -130,6 +130,7 @@ std::optional<JsonError> find_json_error(std::string_view s, std::size_t max_dep
   State state = State::value;
   skip_ws();
   if (i >= s.size()) return error(i, s.empty() ? "empty document" : "document holds only whitespace");
+  if (s.substr(i, 3) == "\xEF\xBB\xBF") return error(i, "a UTF-8 byte order mark is not allowed in JSON");
   while (true) {
     switch (state) {
       case State::value: {

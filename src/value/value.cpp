@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "famulor/value.hpp"
 
@@ -83,6 +85,60 @@ double number_text_to_double(const std::string& text) noexcept {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+// A JSON number as digits x 10^exponent with no leading or trailing zeros in digits
+// (zero is the empty digit string), so that equal values have equal forms.
+struct Decimal {
+  bool negative = false;
+  std::string digits;
+  std::int64_t exponent = 0;
+  friend bool operator==(const Decimal&, const Decimal&) = default;
+};
+
+// Nullopt when text is not a JSON number.
+std::optional<Decimal> to_decimal(std::string_view text) {
+  Decimal d;
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') {
+    d.negative = true;
+    ++i;
+  }
+  std::size_t digits_start = i;
+  std::int64_t fraction_digits = 0;
+  bool seen_point = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= '0' && c <= '9') {
+      if (!(d.digits.empty() && c == '0')) d.digits.push_back(c);
+      if (seen_point) ++fraction_digits;
+    } else if (c == '.' && !seen_point) {
+      seen_point = true;
+    } else {
+      break;
+    }
+  }
+  if (i == digits_start) return std::nullopt;
+  std::int64_t exp = 0;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) exp_negative = text[i++] == '-';
+    if (i >= text.size()) return std::nullopt;
+    for (; i < text.size(); ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      if (exp < 1'000'000'000'000'000) exp = exp * 10 + (text[i] - '0');  // saturates
+    }
+    if (exp_negative) exp = -exp;
+  }
+  if (i != text.size()) return std::nullopt;
+  d.exponent = exp - fraction_digits;
+  while (!d.digits.empty() && d.digits.back() == '0') {
+    d.digits.pop_back();
+    ++d.exponent;
+  }
+  if (d.digits.empty()) return Decimal{};  // zero, whatever its sign
+  return d;
+}
+
 // Exact comparison of an integer with a double (no rounding of the integer).
 bool int_equals_double(std::int64_t i, double d) noexcept {
   if (!std::isfinite(d)) return false;
@@ -92,6 +148,14 @@ bool int_equals_double(std::int64_t i, double d) noexcept {
 }
 
 }  // namespace
+
+Value::Value(unsigned long long i) {
+  if (i <= static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max())) {
+    v_ = static_cast<std::int64_t>(i);
+  } else {
+    v_ = NumberText{std::to_string(i)};
+  }
+}
 
 Value::Type Value::type() const noexcept {
   switch (v_.index()) {
@@ -150,8 +214,8 @@ std::int64_t Value::get_int(std::string_view key, std::int64_t fallback) const {
   const Value* v = find(key);
   if (v == nullptr) return fallback;
   if (v->is_int()) return v->as_int();
-  if (v->v_.index() == 3) {
-    double d = std::get<3>(v->v_);
+  if (v->is_number()) {
+    double d = v->as_double();
     if (std::isfinite(d) && std::trunc(d) == d && d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
       return static_cast<std::int64_t>(d);
     }
@@ -180,6 +244,13 @@ bool operator==(const Value& a, const Value& b) {
     std::size_t ib = b.v_.index();
     if (ia == 2 && ib == 2) return std::get<2>(a.v_) == std::get<2>(b.v_);
     if (ia == 7 && ib == 7 && std::get<7>(a.v_).text == std::get<7>(b.v_).text) return true;
+    if ((ia == 7 || ia == 2) && (ib == 7 || ib == 2)) {
+      // NumberText against NumberText or an integer: compare as exact decimals.
+      auto text_of = [](const Value& v) { return v.is_int() ? std::to_string(v.as_int()) : v.as_number_text()->text; };
+      auto da = to_decimal(text_of(a));
+      auto db = to_decimal(text_of(b));
+      if (da && db) return *da == *db;
+    }
     if (ia == 2) return int_equals_double(std::get<2>(a.v_), b.as_double());
     if (ib == 2) return int_equals_double(std::get<2>(b.v_), a.as_double());
     return a.as_double() == b.as_double();

@@ -122,6 +122,14 @@ TEST_CASE("syntax errors name line and column", "[value]") {
   CHECK_THAT(parse_error("[nul"), Contains("column 2"));
   CHECK_THAT(parse_error("{"), Contains("column 2") && Contains("end of input"));
   CHECK_THAT(parse_error("'a'"), Contains("column 1") && Contains("'''"));
+  CHECK_THAT(parse_error("\xEF\xBB\xBF{}"), Contains("column 1") && Contains("byte order mark"));
+  CHECK_THAT(parse_error("{\"a\" : 1 , 2}"), Contains("column 12") && Contains("key"));
+  CHECK_THAT(parse_error("[1}"), Contains("column 3") && Contains("']'"));
+  CHECK_THAT(parse_error("{\"a\":1]"), Contains("column 7") && Contains("'}'"));
+  CHECK_THAT(parse_error("[1e]"), Contains("column 4") && Contains("number"));
+  CHECK_THAT(parse_error("[-a]"), Contains("column 3") && Contains("number"));
+  CHECK_THAT(parse_error("[NaN]"), Contains("column 2"));
+  CHECK_THAT(parse_error("[Infinity]"), Contains("column 2"));
 }
 
 TEST_CASE("lines end at LF, CRLF and CR", "[value]") {
@@ -153,7 +161,10 @@ TEST_CASE("nesting deeper than max_depth is refused", "[value]") {
   shallow.max_depth = 2;
   CHECK(parse_ok(R"({"a":[1]})", shallow).is_object());
   CHECK_THAT(parse_error(R"({"a":[{}]})", shallow), Contains("column 7") && Contains("max_depth 2"));
-  CHECK(parse_ok("1", ParseOptions{0}).as_int() == 1);
+  ParseOptions none;
+  none.max_depth = 0;
+  CHECK(parse_ok("1", none).as_int() == 1);
+  CHECK_THAT(parse_error(" []", none), Contains("column 2") && Contains("max_depth 0"));
   CHECK_THAT(parse_error(nested(100000)), Contains("max_depth"));
 }
 

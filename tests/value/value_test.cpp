@@ -129,3 +129,36 @@ TEST_CASE("copies are deep", "[value]") {
   CHECK(a.dump() == R"({"list":[1]})");
   CHECK(b.dump() == R"({"list":["changed"],"extra":true})");
 }
+
+TEST_CASE("unsigned sizes construct integers; huge ones stay exact", "[value]") {
+  std::size_t n = 3;
+  CHECK(Value(n).as_int() == 3);
+  CHECK(Value(std::uint64_t{9223372036854775807ull}).as_int() == INT64_MAX);
+  Value huge(std::uint64_t{18446744073709551615ull});
+  REQUIRE(huge.as_number_text() != nullptr);
+  CHECK(huge.dump() == "18446744073709551615");
+}
+
+TEST_CASE("NumberText compares exactly as a decimal", "[value]") {
+  using famulor::NumberText;
+  CHECK(Value(NumberText{"12345678901234567890"}) != Value(NumberText{"12345678901234567891"}));
+  CHECK(Value(NumberText{"1.10"}) == Value(NumberText{"1.1"}));
+  CHECK(Value(NumberText{"1e5"}) == Value(100000));
+  CHECK(Value(NumberText{"100000.000"}) == Value(NumberText{"1E+5"}));
+  CHECK(Value(NumberText{"-0.0"}) == Value(0));
+  CHECK(Value(NumberText{"0.5e1"}) == Value(5));
+  CHECK(Value(NumberText{"-5"}) != Value(5));
+  CHECK(Value(NumberText{"1e400"}) != Value(NumberText{"1e401"}));
+  CHECK(Value(NumberText{"9223372036854775808"}) != Value(INT64_MAX));
+  // Against a double the comparison is by the double's value.
+  CHECK(Value(NumberText{"0.1"}) == Value(0.1));
+}
+
+TEST_CASE("get_int accepts any integral number", "[value]") {
+  auto v = Value::parse(R"({"a":1e5,"b":2.0,"c":1.5,"d":1e400})");
+  REQUIRE(v.ok());
+  CHECK(v->get_int("a") == 100000);
+  CHECK(v->get_int("b") == 2);
+  CHECK(v->get_int("c", -1) == -1);
+  CHECK(v->get_int("d", -1) == -1);
+}
