@@ -19,7 +19,7 @@ void check_enum(const Value* v, const std::string& path, const std::string& what
   for (const auto& a : allowed) {
     if (v->as_string() == a) return;
   }
-  sink.at(path, what + " must be " + join_names(allowed, true) + ", not '" + v->as_string() + "'");
+  sink.at(path, what + " must be one of " + join_names(allowed, true) + ", not '" + v->as_string() + "'");
 }
 
 void check_switch(const NodeEntry& n, const std::string& pp, ProblemSink& sink) {

@@ -94,8 +94,8 @@ void read_retry(const Value& v, const std::string& path, RetryPolicy& r, Problem
         const Value& c = val.as_array()[i];
         StatusCode code;
         if (!c.is_string() || !status_code_from_name(c.as_string(), &code)) {
-          std::string name = c.is_string() ? c.as_string() : c.dump();
-          std::string hint = c.is_string() ? did_you_mean(name, status_code_names()) : std::string();
+          std::string name = c.is_string() ? "'" + c.as_string() + "'" : c.dump();
+          std::string hint = c.is_string() ? did_you_mean(c.as_string(), status_code_names()) : std::string();
           sink.at(element(p, i), "unknown status code " + name + " in retry.on" +
                                      (hint.empty() ? " (codes: " + join_names(status_code_names()) + ")" : hint));
         } else {
@@ -112,7 +112,7 @@ void read_retry(const Value& v, const std::string& path, RetryPolicy& r, Problem
 }
 
 template <typename E>
-bool read_enum(const Value& v, const std::string& path, std::string_view field,
+bool read_enum(const Value& v, const std::string& path, const std::string& owner, std::string_view field,
                std::initializer_list<std::pair<const char*, E>> names, E* out, ProblemSink& sink) {
   std::string list;
   for (const auto& [n, e] : names) {
@@ -125,7 +125,8 @@ bool read_enum(const Value& v, const std::string& path, std::string_view field,
     list += n;
     list += '"';
   }
-  std::string msg = "`";
+  std::string msg = owner;
+  msg += ": `";
   msg += field;
   msg += "` must be ";
   msg += list;
@@ -205,7 +206,7 @@ NodeEntry read_node(const Value& node, const std::string& path, ProblemSink& sin
     } else if (key == "after") {
       read_after(v, p, e, sink);
     } else if (key == "join") {
-      read_enum<Join>(v, p, "join", {{"all", Join::all}, {"any", Join::any}}, &e.spec.join, sink);
+      read_enum<Join>(v, p, node_label(e), "join", {{"all", Join::all}, {"any", Join::any}}, &e.spec.join, sink);
     } else if (key == "retry") {
       read_retry(v, p, e.spec.retry, sink);
     } else if (key == "timeout") {
@@ -220,7 +221,7 @@ NodeEntry read_node(const Value& node, const std::string& path, ProblemSink& sin
         e.spec.timeout = t;
       }
     } else if (key == "on_error") {
-      read_enum<OnError>(v, p, "on_error",
+      read_enum<OnError>(v, p, node_label(e), "on_error",
                          {{"stop", OnError::stop}, {"continue", OnError::continue_run}, {"route", OnError::route}},
                          &e.spec.on_error, sink);
     } else if (key == "credential") {

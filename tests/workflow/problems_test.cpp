@@ -88,6 +88,6 @@ TEST_CASE("validation reports every problem, not only the first", "[workflow]") 
                    "3:42: node 'b' runs after unknown node 'zz'",
                    "4:12: duplicate node id 'b' (first used at $.nodes[1])",
                    "5:41: node 'c' (if) is missing required param 'condition'",
-                   "5:53: `join` must be \"all\" | \"any\", not \"some\"",
+                   "5:53: node 'c': `join` must be \"all\" | \"any\", not \"some\"",
                });
 }
