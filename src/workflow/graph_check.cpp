@@ -115,8 +115,7 @@ void find_cycles(Model& m, NodeList& list, ProblemSink& sink) {
     }
   }
   if (list.topo.size() == list.members.size()) return;
-  list.acyclic = false;
-  list.topo.clear();
+  list.acyclic = false;  // topo keeps the nodes that are neither in nor after a cycle
   // Every node left has a predecessor that is left too: walking back from one always
   // closes a cycle. Report each cycle once.
   std::set<int> reported;
@@ -202,7 +201,7 @@ void check_graph(Model& m, ProblemSink& sink) {
   for (NodeList& list : m.lists) {
     resolve_edges(m, list, sink);
     find_cycles(m, list, sink);
-    if (list.acyclic) check_reachability(m, list, sink);
+    check_reachability(m, list, sink);
   }
 }
 

@@ -30,7 +30,7 @@ struct NodeList {
   std::string path;          // "$.nodes"
   std::vector<int> members;  // entry indices in document order
   bool acyclic = true;
-  std::vector<int> topo;     // members in a topological order (filled when acyclic)
+  std::vector<int> topo;     // members in a topological order (without those in or after a cycle)
 };
 
 struct Model {

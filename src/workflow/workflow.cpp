@@ -81,6 +81,7 @@ Result<Workflow> Workflow::parse(std::string_view json, const WorkflowParseOptio
   detail::Model model = detail::read_document(doc.value(), catalog, sink);
   detail::check_graph(model, sink);
   detail::check_params(model, sink);
+  detail::check_expressions(model, sink);
   if (!sink.empty()) {
     auto found = sink.take();
     return failure(found, problems);

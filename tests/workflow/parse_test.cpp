@@ -163,3 +163,48 @@ TEST_CASE("parse_file names the file in problems and fails on a missing file", "
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].where.file == (dir / "nope.json").string());
 }
+
+TEST_CASE("expressions may read upstream nodes, item in bodies, and allowed env", "[workflow]") {
+  parse_ok(R"({"id": "scopes", "settings": {"env": ["REGION"], "vars": {"x": 1}},
+    "trigger": {"type": "event", "name": "order", "filter": "{{ trigger.total > 0 }}"},
+    "nodes": [
+      {"id": "a", "type": "noop", "params": {"value": "{{ env.REGION }} {{ vars.x }} {{ run.id }}"}},
+      {"id": "b", "type": "noop", "after": "a"},
+      {"id": "c", "type": "noop", "after": "b", "params": {"value": {"deep": ["{{ nodes.a.output }}"]}}},
+      {"id": "loop", "type": "foreach", "after": "c", "params": {
+        "items": "{{ nodes.c.output }}",
+        "nodes": [
+          {"id": "first", "type": "noop", "params": {"value": "{{ item }} {{ index }} {{ nodes.a.output }}"}},
+          {"id": "second", "type": "noop", "after": "first", "params": {"value": "{{ nodes.first.output }}"}}
+        ],
+        "result": "{{ nodes.second.output }}"}},
+      {"id": "keep", "type": "filter", "after": "loop", "params": {"items": "{{ nodes.loop.output }}",
+        "condition": "{{ item != null }}"}},
+      {"id": "either", "type": "noop", "after": ["keep", "a"], "join": "any",
+        "params": {"value": "{{ nodes.keep.output }}"}}
+    ]})");
+}
+
+TEST_CASE("an on_error route or continue keeps successors of a fail node reachable", "[workflow]") {
+  parse_ok(R"({"id": "routes", "nodes": [
+      {"id": "f", "type": "fail", "params": {"message": "no", "code": "unavailable"}, "on_error": "route"},
+      {"id": "h", "type": "noop", "after": "f.error"},
+      {"id": "g", "type": "fail", "params": {"message": "no"}, "on_error": "continue"},
+      {"id": "k", "type": "noop", "after": "g"},
+      {"id": "off", "type": "noop", "disabled": true},
+      {"id": "any", "type": "noop", "after": ["off", "k"], "join": "any"}]})");
+}
+
+TEST_CASE("the example in docs/workflow-format.md is examples/workflows/format_example.json", "[workflow]") {
+  std::string doc = test::read_file(test::source_dir() / "docs/workflow-format.md");
+  auto start = doc.find("```json\n", doc.find("## A complete example"));
+  REQUIRE(start != std::string::npos);
+  start += 8;
+  auto end = doc.find("```", start);
+  REQUIRE(end != std::string::npos);
+  auto in_doc = Value::parse(doc.substr(start, end - start));
+  REQUIRE(in_doc.ok());
+  auto in_file = Value::parse(test::read_file(test::source_dir() / "examples/workflows/format_example.json"));
+  REQUIRE(in_file.ok());
+  CHECK(in_doc.value() == in_file.value());
+}
