@@ -9,6 +9,7 @@
 
 #include "expr/expr.hpp"
 #include "workflow/model.hpp"
+#include "workflow/suggest.hpp"
 
 namespace famulor::detail {
 namespace {
@@ -77,7 +78,16 @@ class Checker {
                const ParamSpec* param) {
     std::vector<expr::CompileError> errors;
     expr::Template t = expr::Template::compile(text, env, errors);
-    for (const auto& e : errors) sink_.in_string(path, e.offset, scope.owner + ": bad expression: " + e.message);
+    for (const auto& e : errors) {
+      std::string hint;
+      if (e.message.rfind("unknown node '", 0) == 0) {  // the compiler's wording; add a suggestion
+        std::string name = e.message.substr(14, e.message.find('\'', 14) - 14);
+        std::vector<std::string> ids;
+        for (const auto& [id, index] : ids_) ids.push_back(id);
+        hint = did_you_mean(name, ids);
+      }
+      sink_.in_string(path, e.offset, scope.owner + ": bad expression: " + e.message + hint);
+    }
     if (!errors.empty()) return;
     for (int ref : t.node_refs()) {
       if (ref < 0 || ref >= static_cast<int>(m_.nodes.size()) || scope.readable.count(ref)) continue;
