@@ -38,7 +38,7 @@ enum class NodeKind : std::uint8_t {
   call,         // fn(kids...)
 };
 
-enum class Root : std::uint8_t { trigger, vars, item, index, run_id, run_workflow, node_output, env };
+enum class Root : std::uint8_t { trigger, vars, item, index, run_id, run_workflow, node_output, node_status, node_error, env };
 
 enum class BinaryOp : std::uint8_t { add, sub, mul, div, mod, eq, ne, lt, le, gt, ge };
 
@@ -46,7 +46,7 @@ struct Node {
   NodeKind kind = NodeKind::literal;
   Root root = Root::trigger;
   BinaryOp op = BinaryOp::add;
-  int node_index = -1;               // Root::node_output
+  int node_index = -1;               // Root::node_output / node_status / node_error
   std::size_t offset = 0;            // byte offset in the template text
   const FunctionDef* fn = nullptr;   // NodeKind::call
   Value value;                       // NodeKind::literal

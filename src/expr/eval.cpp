@@ -61,6 +61,12 @@ Status eval_root(const Node& n, EvalCtx& ctx, Ref& out) {
     case Root::node_output:
       out = Ref::borrow(env.node_output && n.node_index >= 0 ? env.node_output(n.node_index) : nullptr);
       break;
+    case Root::node_status:
+      out = Ref::borrow(env.node_status && n.node_index >= 0 ? env.node_status(n.node_index) : nullptr);
+      break;
+    case Root::node_error:
+      out = Ref::borrow(env.node_error && n.node_index >= 0 ? env.node_error(n.node_index) : nullptr);
+      break;
     case Root::env: out = Ref::borrow(env.env ? env.env->find(n.name) : nullptr); break;
   }
   return {};

@@ -67,6 +67,11 @@ struct EvalEnv {
   // Values of allowed environment variables (name -> value), or null.
   const Value* env = nullptr;
   EvalLimits limits;
+  // Optional: the status (e.g. "succeeded", "failed", "skipped") and the error
+  // (e.g. {"code": ..., "message": ...}) of node `index`, read by
+  // `nodes.<id>.status` and `nodes.<id>.error`; nullptr or unset means null.
+  std::function<const Value*(int node_index)> node_status;
+  std::function<const Value*(int node_index)> node_error;
 };
 
 class Expr;  // one parsed `{{ }}` body

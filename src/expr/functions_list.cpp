@@ -245,14 +245,25 @@ Status fn_range(const Args& a, EvalCtx& ctx, Value& out) {
     }
   }
   if (step == 0) return fn_error("range", "step must not be 0");
-  // Count first (in floating point: no overflow), so a huge range fails at once.
-  double count_d = std::ceil((static_cast<double>(end) - static_cast<double>(start)) / static_cast<double>(step));
-  const std::size_t count = count_d <= 0 ? 0 : count_d > 1e18 ? static_cast<std::size_t>(-1)
-                                                               : static_cast<std::size_t>(count_d);
+  // Count first (exactly, in unsigned arithmetic), so a huge range fails at once.
+  std::uint64_t count = 0;
+  if (step > 0 && end > start) {
+    const std::uint64_t diff = static_cast<std::uint64_t>(end) - static_cast<std::uint64_t>(start);
+    const auto s = static_cast<std::uint64_t>(step);
+    count = diff / s + (diff % s != 0);
+  } else if (step < 0 && end < start) {
+    const std::uint64_t diff = static_cast<std::uint64_t>(start) - static_cast<std::uint64_t>(end);
+    const std::uint64_t s = static_cast<std::uint64_t>(-(step + 1)) + 1;
+    count = diff / s + (diff % s != 0);
+  }
   if (Status st = ctx.check_array(count, "range()"); !st.ok()) return st;
   Array r;
   r.reserve(count);
-  for (std::size_t i = 0; i < count; ++i) r.emplace_back(static_cast<long long>(start + static_cast<std::int64_t>(i) * step));
+  std::int64_t v = start;
+  for (std::size_t i = 0; i < count; ++i) {
+    r.emplace_back(static_cast<long long>(v));
+    if (__builtin_add_overflow(v, step, &v)) break;
+  }
   out = Value(std::move(r));
   return {};
 }

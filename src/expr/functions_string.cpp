@@ -218,6 +218,9 @@ Status fn_pad(const Args& a, EvalCtx& ctx, Value& out, bool at_start, std::strin
     return {};
   }
   const auto missing = static_cast<std::size_t>(width - len);
+  if (missing > ctx.limits().max_string_bytes) {
+    return ctx.check_string(missing, std::string(name) + "()");
+  }
   if (Status st = ctx.check_string(s->size() + missing * fill.size(), std::string(name) + "()"); !st.ok()) return st;
   std::string pad;
   const std::size_t fill_len = utf8::length(fill);

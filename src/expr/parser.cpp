@@ -402,12 +402,17 @@ class Parser {
     if (index < 0) add_error(iat, "unknown node '" + id + "'");
     std::string field;
     std::size_t fat = tok_.offset;
-    if (!static_name(field, fat)) syntax(tok_.offset, "expected .output after 'nodes." + id + "'");
-    if (field != "output") {
-      add_error(fat, "unknown field 'nodes." + id + "." + field + "'; available: nodes." + id + ".output");
+    if (!static_name(field, fat)) syntax(tok_.offset, "expected .output, .status or .error after 'nodes." + id + "'");
+    Root r = Root::node_output;
+    if (field == "status") {
+      r = Root::node_status;
+    } else if (field == "error") {
+      r = Root::node_error;
+    } else if (field != "output") {
+      add_error(fat, "unknown field 'nodes." + id + "." + field + "'; available: nodes." + id + ".output, .status, .error");
     }
     if (index >= 0) refs_.push_back(index);
-    auto n = root(Root::node_output, at);
+    auto n = root(r, at);
     n->node_index = index;
     return n;
   }

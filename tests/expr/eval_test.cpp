@@ -161,6 +161,22 @@ TEST_CASE("nodes.<id>.output reads the resolved node; absent output is null", "[
   CHECK(t.node_refs() == std::vector<int>{0, 2});
 }
 
+TEST_CASE("nodes.<id>.status and .error read the optional callbacks", "[expr]") {
+  auto f = with_data();
+  CHECK(show(f.expr("nodes.fetch.status")) == "null");  // callbacks not set
+  Value status("failed");
+  Value error = Value::object({{"code", "unavailable"}, {"message", "timeout"}});
+  auto env = f.eval_env();
+  env.node_status = [&](int i) { return i == 0 ? &status : nullptr; };
+  env.node_error = [&](int i) { return i == 0 ? &error : nullptr; };
+  std::vector<famulor::expr::CompileError> errs;
+  auto t = famulor::expr::Template::compile(
+      "{{ nodes.fetch.status == 'failed' ? nodes.fetch.error.message : nodes.crm.status }}", f.cenv, errs);
+  REQUIRE(errs.empty());
+  CHECK(show(t.evaluate(env)) == "\"timeout\"");
+  CHECK(t.node_refs() == std::vector<int>{0, 2});
+}
+
 TEST_CASE("item and index inside foreach/filter", "[expr]") {
   ExprFixture f(true);
   f.item = Value::object({{"sku", "X1"}});

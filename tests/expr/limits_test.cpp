@@ -28,6 +28,12 @@ TEST_CASE("repeat and range runaways fail cleanly", "[expr][limits]") {
   require_exhausted(f.expr("range(1000000000)"), "max_array_items");
   require_exhausted(f.expr("range(0, 9223372036854775807, 1)"), "max_array_items");
   require_exhausted(f.expr("pad_start('x', trigger.huge)"), "max_string_bytes");
+  require_exhausted(f.expr("pad_end('x', 9223372036854775807, '12345678')"), "max_string_bytes");
+  // Steps near the int64 range neither overflow nor run away.
+  CHECK(f.expr("range(9223372036854775800, 9223372036854775807, 4)").value() ==
+        Value::array({9223372036854775800LL, 9223372036854775804LL}));
+  CHECK(f.expr("range(0, 9223372036854775807, 4611686018427387904)").value() ==
+        Value::array({0, 4611686018427387904LL}));
   // Within the limits the same functions work.
   CHECK(f.expr("length(repeat('ab', 1000))").value() == Value(2000));
   CHECK(f.expr("count(range(trigger.big / 10000))").value() == Value(10000));
