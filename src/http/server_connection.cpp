@@ -274,7 +274,10 @@ void ServerConnection::clear_deadline() { deadline_ = Clock::time_point::max(); 
 
 void ServerConnection::arm_timer(Clock::time_point at) {
   const auto& o = core_->options();
-  auto shortest = std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout});
+  // Checks at least this often while a deadline is set (never busy-looping on
+  // a zero timeout).
+  auto shortest = std::max(std::chrono::milliseconds(10),
+                           std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout}));
   timer_expiry_ = std::min(at, Clock::now() + shortest);
   timer_armed_ = true;
   const std::uint64_t gen = ++timer_gen_;

@@ -424,3 +424,19 @@ TEST_CASE("server: stop() gives up on unanswered requests after the grace period
   // Answering after the connection is gone is harmless.
   CHECK(parked.responders[0].send(HttpResponse::text(200, "too late")));
 }
+
+TEST_CASE("server: a short idle timeout applies after requests even with long head timeouts", "[http]") {
+  ServerOptions o;
+  o.header_timeout = std::chrono::seconds(30);
+  o.body_timeout = std::chrono::seconds(30);
+  o.write_timeout = std::chrono::seconds(30);
+  o.idle_timeout = std::chrono::milliseconds(50);
+  TestServer s(o, echo);
+  RawConnection c(s.port());
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(c.send(get("/r")));
+    REQUIRE(c.read_response());
+  }
+  CHECK(c.wait_closed());
+  CHECK(s.server->stats().bad_requests == 0);  // closed quietly, not with 408
+}
