@@ -28,13 +28,22 @@ class EngineImpl::Sink final : public TriggerSink {
   std::string type_;
 };
 
-EngineImpl::EngineImpl(EngineOptions o) : options(std::move(o)), pool(options.threads), catalog(&default_catalog()) {
+EngineImpl::EngineImpl(EngineOptions o)
+    : options(std::move(o)),
+      pool(options.threads),
+      catalog(&default_catalog()),
+      http(std::make_unique<net::HttpClient>(pool)),
+      outbound(net::OutboundPolicy::from_environment()) {
   std::map<std::string, NodeFactory, std::less<>> builtins;
   add_builtin_node_factories(builtins);
+  builtins.emplace("http.request", net::http_request_factory(net_services()));
   for (auto& [name, f] : builtins) node_factories_.emplace(name, std::move(f));
 }
 
-EngineImpl::~EngineImpl() { stop(std::chrono::milliseconds(0)); }
+EngineImpl::~EngineImpl() {
+  stop(std::chrono::milliseconds(0));
+  http.reset();  // cancels what is still in flight while the runs it reports to exist
+}
 
 Status EngineImpl::register_node(NodeTypeInfo info, NodeFactory factory) {
   if (!factory) return invalid_argument("register_node: no factory for '" + info.type + "'");

@@ -23,6 +23,9 @@
 #include "engine/compiled.hpp"
 #include "engine/journal.hpp"
 #include "engine/run_state.hpp"
+#include "net/http_client.hpp"
+#include "net/http_request_node.hpp"
+#include "net/outbound_policy.hpp"
 #include "famulor/engine.hpp"
 #include "store/store.hpp"
 #include "workflow/catalog.hpp"
@@ -38,6 +41,13 @@ class EngineImpl {
   IoPool pool;
   Journal journal;
   MutableCatalog catalog;  // layered over default_catalog()
+  // Outbound HTTP for connector nodes (http.request, connectors): one client on
+  // `pool`, and the outbound policy (FAMULOR_ALLOW_HOSTS). Built-in factories that
+  // call out get them through net_services(); the client is shut down first in
+  // ~EngineImpl, while runs and the catalog still exist.
+  std::unique_ptr<net::HttpClient> http;
+  net::OutboundPolicy outbound;
+  net::NetServices net_services() noexcept { return {&pool, http.get(), &outbound}; }
 
   // ---- types ----
   Status register_node(NodeTypeInfo info, NodeFactory factory);
