@@ -1,0 +1,296 @@
+#include "connectors/connector_node.hpp"
+
+#include "connectors/errors.hpp"
+#include "connectors/json_path.hpp"
+#include "connectors/request_builder.hpp"
+#include "security/redact.hpp"
+#include "security/vault.hpp"
+
+namespace famulor::connectors {
+namespace {
+
+struct CallCtx {
+  std::function<void(Result<Value>)> done;
+  Value input_params;
+  std::string idempotency_key;
+  std::shared_ptr<const Manifest> manifest;
+  std::shared_ptr<const CompiledOperation> op;   // the operation
+  std::shared_ptr<const CompiledOperation> cur;  // the request being made (op, or one of its steps)
+  std::size_t step = 0;
+  std::shared_ptr<const ConnectorServices> svc;
+  std::string credential_name;
+  std::string where;
+  Value params;
+  Value fields = Value::object();
+  const AuthSpec* auth = nullptr;
+  security::Redactor redactor;
+  bool retried_401 = false;
+  // pagination state
+  int pages = 0;
+  int max_pages = 1;
+  Array items;
+  Value cursor;          // next cursor (cursor kind)
+  std::string next_url;  // next link
+  std::int64_t page_no = 0;
+};
+
+using Ctx = std::shared_ptr<CallCtx>;
+
+void send(const Ctx& c);
+
+void fail(const Ctx& c, const Status& s) { c->done(Status(s.code(), c->redactor.text(s.message()))); }
+
+// A request finished: the next step, or the call's output.
+void succeed(const Ctx& c, Value v) {
+  const auto& steps = c->op->steps();
+  if (steps.empty() || c->step + 1 >= steps.size()) {
+    c->done(std::move(v));
+    return;
+  }
+  c->params["steps"][c->cur->operation().name] = std::move(v);
+  c->cur = steps[++c->step];
+  c->pages = 0;
+  c->items.clear();
+  c->page_no = 0;
+  c->retried_401 = false;
+  send(c);
+}
+
+std::string origin_of(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  auto slash = url.find('/', scheme + 3);
+  return slash == std::string::npos ? url : url.substr(0, slash);
+}
+
+void append_query(std::string& url, const std::string& key, const std::string& value) {
+  url.push_back(url.find('?') == std::string::npos ? '?' : '&');
+  url.append(percent_encode(key)).append("=").append(percent_encode(value));
+}
+
+Value parse_body(const HttpResponse& r) {
+  if (r.body.empty()) return Value();
+  auto v = Value::parse(r.body);
+  return v.ok() ? std::move(*v) : Value(r.body);
+}
+
+Result<Value> extract(const Ctx& c, const Value& body) {
+  const Output& out = c->cur->operation().output;
+  const Value* v = find_path(body, out.path);
+  if (v == nullptr) {
+    if (out.optional) return out.fallback;
+    return Status(StatusCode::not_found, c->where + ": the response has no '" + out.path + "'");
+  }
+  if (!out.parse_json) return *v;
+  if (!v->is_string()) return *v;
+  auto parsed = Value::parse(v->as_string());
+  if (!parsed.ok())
+    return Status(StatusCode::unavailable, c->where + ": '" + out.path + "' is not valid JSON: " + parsed.status().message());
+  return std::move(*parsed);
+}
+
+void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
+  if (!r.ok()) {
+    fail(c, Status(r.status().code(), c->where + ": " + req.method + " " + origin_of(req.url) + ": " + r.status().message()));
+    return;
+  }
+  if (r->status == 401 && c->auth != nullptr && c->auth->kind == AuthKind::oauth2 && !c->retried_401 && c->svc->oauth) {
+    c->retried_401 = true;
+    std::string rejected = c->fields.get_string("access_token");
+    c->svc->oauth->ensure(*c->manifest, *c->auth, c->credential_name, c->fields, rejected, [c](Result<Value> f) {
+      if (!f.ok()) return fail(c, f.status());
+      c->fields = std::move(*f);
+      c->redactor.add_credential_fields(c->fields);
+      send(c);
+    });
+    return;
+  }
+  if (r->status < 200 || r->status >= 300) {
+    c->done(http_error(*c->manifest, c->where, req, *r, c->redactor));
+    return;
+  }
+  Value body = parse_body(*r);
+  if (!c->manifest->ok_path.empty()) {
+    const Value* ok = find_path(body, c->manifest->ok_path);
+    if (ok != nullptr && ok->is_bool() && !ok->as_bool()) {
+      std::string text = app_error_text(*c->manifest, *r);
+      auto it = c->manifest->error_codes.find(text);
+      StatusCode code = it == c->manifest->error_codes.end() ? StatusCode::failed_precondition : it->second;
+      std::string url = req.url.substr(0, req.url.find('?'));
+      return fail(c, Status(code, c->where + ": " + req.method + " " + url + " -> " + std::to_string(r->status) +
+                                      " " + c->manifest->ok_path + "=false: " + text));
+    }
+  }
+  const Pagination& pg = c->cur->operation().pagination;
+  if (pg.kind == Pagination::Kind::none) {
+    auto out = extract(c, body);
+    if (!out.ok()) return fail(c, out.status());
+    succeed(c, std::move(*out));
+    return;
+  }
+  ++c->pages;
+  const Value* items = find_path(body, pg.items);
+  std::size_t got = 0;
+  if (items != nullptr && items->is_array()) {
+    got = items->as_array().size();
+    for (auto& x : items->as_array()) c->items.push_back(x);
+  }
+  bool more = false;
+  if (pg.kind == Pagination::Kind::cursor) {
+    const Value* next = find_path(body, pg.next);
+    more = next != nullptr && !next->is_null() && !(next->is_string() && next->as_string().empty()) &&
+           !(next->is_bool() && !next->as_bool());
+    if (more) c->cursor = *next;
+  } else if (pg.kind == Pagination::Kind::next_link) {
+    const Value* next = find_path(body, pg.next);
+    more = next != nullptr && next->is_string() && !next->as_string().empty();
+    if (more) {
+      std::string n = next->as_string();
+      c->next_url = n.rfind("http", 0) == 0 ? n : origin_of(req.url) + n;
+    }
+  } else {
+    more = got > 0;
+    ++c->page_no;
+  }
+  if (more && c->pages < c->max_pages) {
+    send(c);
+    return;
+  }
+  succeed(c, Value(std::move(c->items)));
+}
+
+void send(const Ctx& c) {
+  const Manifest& m = *c->manifest;
+  BuildOptions opts;
+  opts.base_url_override = base_url_from_env(m.app);
+  if (opts.base_url_override.empty() && !c->svc->sandbox_url.empty()) opts.base_url_override = c->svc->sandbox_url + "/" + m.app;
+  opts.idempotency_key = c->idempotency_key;
+  auto built = c->cur->build(c->params, &c->fields, opts);
+  if (!built.ok()) return fail(c, built.status());
+  HttpRequest req = std::move(*built);
+
+  const Pagination& pg = c->cur->operation().pagination;
+  if (pg.kind == Pagination::Kind::cursor && c->pages > 0) {
+    std::string cur = c->cursor.is_string() ? c->cursor.as_string() : c->cursor.dump();
+    if (pg.in_body) {
+      auto body = Value::parse(req.body.empty() ? "{}" : req.body);
+      if (!body.ok() || !body->is_object()) return fail(c, internal_error(c->where + ": cannot page a non-object body"));
+      (*body)[pg.param] = Value(cur);
+      req.body = body->dump();
+    } else {
+      append_query(req.url, pg.param, cur);
+    }
+  } else if (pg.kind == Pagination::Kind::next_link && c->pages > 0) {
+    if (origin_of(c->next_url) != origin_of(req.url)) req.policy_applies = true;
+    req.url = c->next_url;
+  } else if (pg.kind == Pagination::Kind::page) {
+    append_query(req.url, pg.param, std::to_string(pg.start + c->page_no));
+  }
+
+  if (c->auth != nullptr) {
+    if (auto s = apply_auth(m, *c->auth, c->fields, req, c->redactor); !s.ok()) return fail(c, s);
+  }
+  if (c->svc->dry_run) {
+    HttpRequest shown = req;
+    shown.headers = c->redactor.headers(req.headers);
+    shown.url = c->redactor.text(req.url);
+    Value d = describe_request(shown);
+    if (d.find("body") != nullptr) d["body"] = c->redactor.value(*d.find("body"));
+    succeed(c, Value::object({{"dry_run", true}, {"request", std::move(d)}}));
+    return;
+  }
+  if (!c->svc->transport) return fail(c, unavailable(c->where + ": no HTTP client is configured"));
+  HttpRequest sent = req;
+  c->svc->transport(std::move(req), [c, sent = std::move(sent)](Result<HttpResponse> r) { on_response(c, sent, std::move(r)); });
+}
+
+void start(const Ctx& c) {
+  auto prepared = c->op->prepare_params(c->input_params);
+  if (!prepared.ok()) return fail(c, prepared.status());
+  c->params = std::move(*prepared);
+  if (const Value* mp = c->params.find("max_pages"); mp && mp->is_int()) c->max_pages = static_cast<int>(mp->as_int());
+  else c->max_pages = c->svc->max_pages_default;
+  if (c->max_pages < 1) c->max_pages = 1;
+
+  const Manifest& m = *c->manifest;
+  bool needs_auth = false;
+  for (auto& a : m.auth) needs_auth = needs_auth || a.kind != AuthKind::none;
+  bool needs_fields = !c->op->operation().url_field.empty() || m.base_url.find("{credential.") != std::string::npos;
+  if (!c->credential_name.empty()) {
+    if (c->svc->vault == nullptr)
+      return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name + "' cannot be read: no vault"));
+    auto cred = c->svc->vault->get(c->credential_name);
+    if (!cred.ok()) return fail(c, Status(cred.status().code(), c->where + ": " + cred.status().message()));
+    c->fields = std::move(cred->fields);
+    c->redactor.add_credential_fields(c->fields);
+    auto a = choose_auth(m, c->fields);
+    if (!a.ok()) return fail(c, a.status());
+    c->auth = *a;
+  } else if ((needs_auth || needs_fields) && !c->svc->dry_run) {
+    return fail(c, failed_precondition(c->where + ": this node needs a credential (set the node's \"credential\")"));
+  }
+  if (c->auth != nullptr && c->auth->kind == AuthKind::oauth2 && c->svc->oauth && !c->svc->dry_run) {
+    c->svc->oauth->ensure(m, *c->auth, c->credential_name, c->fields, "", [c](Result<Value> f) {
+      if (!f.ok()) return fail(c, f.status());
+      c->fields = std::move(*f);
+      c->redactor.add_credential_fields(c->fields);
+      send(c);
+    });
+    return;
+  }
+  send(c);
+}
+
+class ConnectorNode final : public Node {
+ public:
+  ConnectorNode(std::shared_ptr<const Manifest> m, std::shared_ptr<const CompiledOperation> op,
+                std::shared_ptr<const ConnectorServices> svc, std::string credential)
+      : manifest_(std::move(m)), op_(std::move(op)), svc_(std::move(svc)), credential_(std::move(credential)) {}
+
+  void invoke(NodeCall call) override {
+    CallInput in{call.params(), credential_, call.idempotency_key()};
+    auto shared = std::make_shared<NodeCall>(std::move(call));
+    run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r) {
+      if (r.ok()) shared->succeed(std::move(*r));
+      else shared->fail(r.status());
+    });
+  }
+
+ private:
+  std::shared_ptr<const Manifest> manifest_;
+  std::shared_ptr<const CompiledOperation> op_;
+  std::shared_ptr<const ConnectorServices> svc_;
+  std::string credential_;
+};
+
+}  // namespace
+
+void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_ptr<const CompiledOperation> op,
+                        std::shared_ptr<const ConnectorServices> services, CallInput input,
+                        std::function<void(Result<Value>)> done) {
+  auto c = std::make_shared<CallCtx>();
+  c->done = std::move(done);
+  c->input_params = std::move(input.params);
+  c->idempotency_key = std::move(input.idempotency_key);
+  c->credential_name = std::move(input.credential);
+  c->manifest = std::move(manifest);
+  c->op = std::move(op);
+  c->cur = c->op->steps().empty() ? c->op : c->op->steps().front();
+  c->svc = std::move(services);
+  c->where = c->manifest->app + "." + c->op->operation().name;
+  start(c);
+}
+
+NodeFactory make_connector_node_factory(std::shared_ptr<const Manifest> manifest, std::string operation,
+                                        std::shared_ptr<const ConnectorServices> services) {
+  return [manifest, operation, services](const NodeSpec& spec) -> Result<std::unique_ptr<Node>> {
+    auto it = manifest->operations.find(operation);
+    if (it == manifest->operations.end())
+      return Status(StatusCode::not_found, manifest->app + " has no operation '" + operation + "'");
+    auto op = CompiledOperation::compile(*manifest, it->second);
+    if (!op.ok()) return op.status();
+    return std::unique_ptr<Node>(std::make_unique<ConnectorNode>(manifest, std::move(*op), services, spec.credential));
+  };
+}
+
+}  // namespace famulor::connectors

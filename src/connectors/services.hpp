@@ -1,0 +1,32 @@
+// connectors/services.hpp — what connector nodes need from the engine: the vault,
+// a Transport (the async HTTP client), the OAuth refresher, and the run mode
+// (dry run, sandbox).
+//
+// Thread-safety: set up once before nodes are created; read-only afterwards.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "connectors/auth.hpp"
+#include "connectors/http_exchange.hpp"
+
+namespace famulor::security {
+class Vault;
+}
+
+namespace famulor::connectors {
+
+struct ConnectorServices {
+  security::Vault* vault = nullptr;  // nullptr: nodes that need a credential fail clearly
+  Transport transport;               // empty: calls fail with unavailable (unless dry_run)
+  std::shared_ptr<OAuthRefresher> oauth;
+  // Calls are not sent: each node succeeds with {"dry_run": true, "request": {...}}
+  // (method, URL, redacted headers and body).
+  bool dry_run = false;
+  // When set, every app's base URL is "<sandbox_url>/<app>" (famulor --sandbox).
+  std::string sandbox_url;
+  int max_pages_default = 10;
+};
+
+}  // namespace famulor::connectors
