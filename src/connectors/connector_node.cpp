@@ -187,7 +187,7 @@ void send(const Ctx& c) {
     append_query(req.url, pg.param, std::to_string(pg.start + c->page_no));
   }
 
-  if (c->auth != nullptr) {
+  if (c->auth != nullptr && c->cur->operation().send_auth) {
     if (auto s = apply_auth(m, *c->auth, c->fields, req, c->redactor); !s.ok()) return fail(c, s);
   }
   if (c->svc->dry_run) {

@@ -51,7 +51,9 @@ std::string part(std::string_view type, std::string_view body) {
 
 }  // namespace
 
-bool known_derivation(std::string_view name) noexcept { return name == "rfc822_raw"; }
+bool known_derivation(std::string_view name) noexcept {
+  return name == "rfc822_raw" || name == "escape_quotes" || name == "phone_digits" || name == "byte_length";
+}
 
 Result<std::string> build_rfc822(const Value& params) {
   std::string headers;
@@ -97,6 +99,38 @@ Status apply_derivation(std::string_view name, Value& params) {
     auto msg = build_rfc822(params);
     if (!msg.ok()) return msg.status();
     params["raw"] = Value(security::base64url_encode(*msg, false));
+    return {};
+  }
+  if (name == "escape_quotes") {
+    // For query languages with '...' literals (SOQL, Stripe search): <param>_q.
+    Object extra;
+    for (auto& [k, v] : params.as_object()) {
+      if (!v.is_string()) continue;
+      std::string q;
+      for (char c : v.as_string()) {
+        if (c == '\\' || c == '\'' || c == '"') q += '\\';
+        if (c == '\n') {
+          q += "\\n";
+          continue;
+        }
+        q += c;
+      }
+      extra.set(k + "_q", Value(std::move(q)));
+    }
+    for (auto& [k, v] : extra) params[k] = std::move(v);
+    return {};
+  }
+  if (name == "phone_digits") {
+    // Zendesk search wants the number's digits only (no '+', spaces or dashes).
+    std::string digits;
+    for (char c : params.get_string("phone"))
+      if (c >= '0' && c <= '9') digits += c;
+    if (digits.empty()) return invalid_argument("param 'phone' holds no digits");
+    params["phone_digits"] = Value(std::move(digits));
+    return {};
+  }
+  if (name == "byte_length") {
+    params["content_length"] = Value(static_cast<std::int64_t>(params.get_string("content").size()));
     return {};
   }
   return invalid_argument("unknown derivation '" + std::string(name) + "'");

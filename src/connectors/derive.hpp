@@ -16,6 +16,11 @@ bool known_derivation(std::string_view name) noexcept;
 // Adds derived members to `params` (an object).
 Status apply_derivation(std::string_view name, Value& params);
 
+// escape_quotes: for every string param p adds p_q with \ ' " escaped by a backslash
+//   and newlines as \n (SOQL and Stripe search literals).
+// phone_digits: params.phone_digits = the digits of params.phone.
+// byte_length: params.content_length = byte length of params.content.
+//
 // rfc822_raw: from params to (string or array), cc, bcc, from, reply_to, subject,
 // html, text, in_reply_to, references builds a MIME message (CRLF line ends,
 // UTF-8, base64 parts, multipart/alternative when both html and text are given)

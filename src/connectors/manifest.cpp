@@ -170,6 +170,7 @@ Operation parse_operation(const std::string& name, const Value& v, Ctx& cx, cons
         if (x.is_string()) op.derive.push_back(x.as_string());
   }
   op.idempotent_create = v.get_bool("idempotent", op.method == "POST");
+  if (const Value* a = v.find("auth"); a && a->is_bool()) op.send_auth = a->as_bool();
   if (const Value* s = v.find("sample_response")) op.sample_response = *s;
   op.sample_status = static_cast<int>(v.get_int("sample_status", 200));
 

@@ -85,6 +85,7 @@ struct Operation {
   std::vector<ParamInfo> params;
   std::vector<std::string> derive;  // named helpers run on params first (e.g. "rfc822_raw")
   bool idempotent_create = false;   // send the idempotency header (apps that honour one)
+  bool send_auth = true;            // "auth": false — e.g. a pre-signed upload URL gets no token
   Value sample_response;            // for the sandbox
   int sample_status = 200;
 };
