@@ -173,7 +173,12 @@ void OAuthRefresher::refresh(const Manifest& m, const AuthSpec& auth, const std:
     if (has_string(fields, "client_id")) form["client_id"] = fields.get_string("client_id");
     if (has_string(fields, "client_secret")) form["client_secret"] = fields.get_string("client_secret");
   }
-  req.body = form_encode(form);
+  auto body = form_encode(form);
+  if (!body.ok()) {
+    finish(name, Status(body.status().code(), where + ": " + body.status().message()));
+    return;
+  }
+  req.body = std::move(*body);
   set_header(req.headers, "Content-Type", "application/x-www-form-urlencoded");
   set_header(req.headers, "Accept", "application/json");
 

@@ -58,6 +58,11 @@ const Manifest* Registry::find(std::string_view app) const {
   return it == apps_.end() ? nullptr : it->second.get();
 }
 
+std::shared_ptr<const Manifest> Registry::manifest(std::string_view app) const {
+  auto it = apps_.find(app);
+  return it == apps_.end() ? nullptr : it->second;
+}
+
 std::vector<std::shared_ptr<const Manifest>> Registry::apps() const {
   std::vector<std::shared_ptr<const Manifest>> out;
   for (auto& [_, m] : apps_) out.push_back(m);

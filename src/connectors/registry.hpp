@@ -40,6 +40,7 @@ class Registry {
   Status add(Manifest manifest);
 
   const Manifest* find(std::string_view app) const;
+  std::shared_ptr<const Manifest> manifest(std::string_view app) const;  // nullptr when absent
   std::vector<std::shared_ptr<const Manifest>> apps() const;  // sorted by app id
 
   // One NodeTypeInfo per operation of every app, sorted by type.

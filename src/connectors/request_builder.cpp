@@ -5,6 +5,7 @@
 
 #include "connectors/derive.hpp"
 #include "expr/expr.hpp"
+#include "net/url.hpp"
 
 namespace famulor::connectors {
 
@@ -98,18 +99,6 @@ std::string scalar_text(const Value& v) {
   return v.dump();
 }
 
-void flatten(const std::string& prefix, const Value& v, std::vector<std::pair<std::string, std::string>>& out) {
-  if (v.is_null()) return;
-  if (v.is_object()) {
-    for (auto& [k, x] : v.as_object()) flatten(prefix.empty() ? k : prefix + "[" + k + "]", x, out);
-  } else if (v.is_array()) {
-    std::size_t i = 0;
-    for (auto& x : v.as_array()) flatten(prefix + "[" + std::to_string(i++) + "]", x, out);
-  } else {
-    out.emplace_back(prefix, scalar_text(v));
-  }
-}
-
 bool type_ok(const Value& v, const std::vector<Value::Type>& types) {
   if (types.empty()) return true;
   for (auto t : types) {
@@ -157,56 +146,16 @@ Result<std::string> fill_credential_host(const std::string& tmpl, const Value* c
 
 }  // namespace
 
-std::string percent_encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out += static_cast<char>(c);
-    else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string percent_encode(std::string_view s) { return net::percent_encode(s); }
 
-std::string form_encode(const Value& object) {
-  std::vector<std::pair<std::string, std::string>> pairs;
-  flatten("", object, pairs);
-  std::string out;
-  for (auto& [k, v] : pairs) {
-    if (!out.empty()) out += '&';
-    out += percent_encode(k) + "=" + percent_encode(v);
-  }
-  return out;
-}
+Result<std::string> form_encode(const Value& object) { return net::form_encode(drop_nulls(object)); }
 
-std::string query_encode(const Value& object) {
-  std::string out;
-  if (!object.is_object()) return out;
-  for (auto& [k, v] : object.as_object()) {
-    if (v.is_null()) continue;
-    if (v.is_array()) {
-      for (auto& x : v.as_array()) {
-        if (x.is_null()) continue;
-        if (!out.empty()) out += '&';
-        out += percent_encode(k) + "=" + percent_encode(scalar_text(x));
-      }
-    } else if (v.is_object()) {
-      std::vector<std::pair<std::string, std::string>> pairs;
-      flatten(k, v, pairs);
-      for (auto& [pk, pv] : pairs) {
-        if (!out.empty()) out += '&';
-        out += percent_encode(pk) + "=" + percent_encode(pv);
-      }
-    } else {
-      if (!out.empty()) out += '&';
-      out += percent_encode(k) + "=" + percent_encode(scalar_text(v));
-    }
-  }
-  return out;
+Result<std::string> query_encode(const Value& object) {
+  if (!object.is_object()) return std::string();
+  auto pairs = net::flatten_params(drop_nulls(object), net::ArrayStyle::repeat);
+  if (!pairs.ok()) return pairs.status();
+  std::string q = net::append_query("", *pairs);
+  return q.empty() || q[0] != '?' ? q : q.substr(1);
 }
 
 std::string base_url_from_env(std::string_view app) {
@@ -322,7 +271,9 @@ Result<HttpRequest> CompiledOperation::build(const Value& params, const Value* c
 
   auto query = impl_->query.evaluate(env);
   if (!query.ok()) return Status(query.status().code(), where + ": query: " + query.status().message());
-  std::string qs = query_encode(*query);
+  auto qs_r = query_encode(*query);
+  if (!qs_r.ok()) return Status(qs_r.status().code(), where + ": query: " + qs_r.status().message());
+  std::string qs = std::move(*qs_r);
   if (!qs.empty()) {
     url.push_back(url.find('?') == std::string::npos ? '?' : '&');
     url.append(qs);
@@ -347,7 +298,9 @@ Result<HttpRequest> CompiledOperation::build(const Value& params, const Value* c
     } else if (op_->body_format == BodyFormat::raw) {
       req.body = b.is_string() ? b.as_string() : b.dump();
     } else {
-      req.body = form_encode(b);
+      auto form = form_encode(b);
+      if (!form.ok()) return Status(form.status().code(), where + ": body: " + form.status().message());
+      req.body = std::move(*form);
       if (!find_header(req.headers, "Content-Type"))
         set_header(req.headers, "Content-Type", "application/x-www-form-urlencoded");
     }

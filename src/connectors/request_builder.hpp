@@ -68,12 +68,12 @@ std::string base_url_from_env(std::string_view app);
 // FAMULOR_<APP>_TOKEN_URL, or "" when unset.
 std::string token_url_from_env(std::string_view app);
 
-// Percent-encodes for a path segment or a query/form component (RFC 3986 unreserved kept).
+// Thin wrappers over net/url.hpp that first drop null members (absent optional
+// params): a path segment / query component; a form body with Stripe-style
+// nesting (`a[b]=c`, `items[0][price]=p`); a query string without "?" (arrays
+// repeat the key).
 std::string percent_encode(std::string_view s);
-// application/x-www-form-urlencoded from an object, nested keys in brackets;
-// nulls dropped, booleans as true/false.
-std::string form_encode(const Value& object);
-// The query string for an object of parameters (arrays repeat the key), without "?".
-std::string query_encode(const Value& object);
+Result<std::string> form_encode(const Value& object);
+Result<std::string> query_encode(const Value& object);
 
 }  // namespace famulor::connectors
