@@ -85,6 +85,7 @@ MutableCatalog& default_mutable_catalog() {
   static MutableCatalog* catalog = [] {
     auto* c = new MutableCatalog();  // never destroyed: lookups may outlive static destruction order
     for (auto& n : builtin_node_types()) (void)c->add_node(std::move(n));
+    for (auto& n : connector_node_types()) (void)c->add_node(std::move(n));  // src/connectors
     for (auto& t : builtin_trigger_types()) (void)c->add_trigger(std::move(t));
     return c;
   }();

@@ -68,6 +68,8 @@ Status register_builtin_trigger(TriggerTypeInfo info);
 // foreach, filter, fail, respond, subworkflow, wait, noop; event, manual, webhook,
 // schedule, call.ended, call.incoming, call.tool, workflow.failed.
 std::vector<NodeTypeInfo> builtin_node_types();
+// Every compiled-in connector operation `<app>.<op>` (src/connectors/catalog_types.cpp).
+std::vector<NodeTypeInfo> connector_node_types();
 std::vector<TriggerTypeInfo> builtin_trigger_types();
 
 }  // namespace famulor::detail

@@ -54,7 +54,7 @@ TEST_CASE("a broken manifest is refused with every problem and its path", "[conn
                                    "auth":[{"kind":"magic"}]})",
                                "bad.json");
   REQUIRE_FALSE(m.ok());
-  const std::string& msg = m.status().message();
+  std::string msg = m.status().message();
   CHECK(msg.find("bad.json: $.app") != std::string::npos);
   CHECK(msg.find("$.title: is required") != std::string::npos);
   CHECK(msg.find("$.operations.x.method: unknown HTTP method 'FETCH'") != std::string::npos);
