@@ -9,7 +9,8 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/connector_node.cpp
   ${CMAKE_CURRENT_LIST_DIR}/registry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/client_transport.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/catalog_types.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/catalog_types.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp)
 
 # The manifests in connectors/ are compiled in: one generated .cpp holds them all.
 file(GLOB famulor_connector_manifests CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/connectors/*.json)
