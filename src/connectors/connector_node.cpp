@@ -241,28 +241,6 @@ void start(const Ctx& c) {
   send(c);
 }
 
-class ConnectorNode final : public Node {
- public:
-  ConnectorNode(std::shared_ptr<const Manifest> m, std::shared_ptr<const CompiledOperation> op,
-                std::shared_ptr<const ConnectorServices> svc, std::string credential)
-      : manifest_(std::move(m)), op_(std::move(op)), svc_(std::move(svc)), credential_(std::move(credential)) {}
-
-  void invoke(NodeCall call) override {
-    CallInput in{call.params(), credential_, call.idempotency_key()};
-    auto shared = std::make_shared<NodeCall>(std::move(call));
-    run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r) {
-      if (r.ok()) shared->succeed(std::move(*r));
-      else shared->fail(r.status());
-    });
-  }
-
- private:
-  std::shared_ptr<const Manifest> manifest_;
-  std::shared_ptr<const CompiledOperation> op_;
-  std::shared_ptr<const ConnectorServices> svc_;
-  std::string credential_;
-};
-
 }  // namespace
 
 void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_ptr<const CompiledOperation> op,
@@ -279,18 +257,6 @@ void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_pt
   c->svc = std::move(services);
   c->where = c->manifest->app + "." + c->op->operation().name;
   start(c);
-}
-
-NodeFactory make_connector_node_factory(std::shared_ptr<const Manifest> manifest, std::string operation,
-                                        std::shared_ptr<const ConnectorServices> services) {
-  return [manifest, operation, services](const NodeSpec& spec) -> Result<std::unique_ptr<Node>> {
-    auto it = manifest->operations.find(operation);
-    if (it == manifest->operations.end())
-      return Status(StatusCode::not_found, manifest->app + " has no operation '" + operation + "'");
-    auto op = CompiledOperation::compile(*manifest, it->second);
-    if (!op.ok()) return op.status();
-    return std::unique_ptr<Node>(std::make_unique<ConnectorNode>(manifest, std::move(*op), services, spec.credential));
-  };
 }
 
 }  // namespace famulor::connectors

@@ -1,6 +1,5 @@
 #include "connectors/registry.hpp"
 
-#include "connectors/connector_node.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -96,16 +95,6 @@ std::vector<NodeTypeInfo> Registry::node_types() const {
   for (auto& [_, m] : apps_)
     for (auto& [__, op] : m->operations) out.push_back(node_type_info(*m, op));
   return out;
-}
-
-Result<NodeFactory> Registry::factory(std::string_view type, std::shared_ptr<const ConnectorServices> services) const {
-  auto dot = type.find('.');
-  if (dot == std::string_view::npos) return not_found("'" + std::string(type) + "' is not a connector node type");
-  auto it = apps_.find(type.substr(0, dot));
-  if (it == apps_.end()) return not_found("no connector '" + std::string(type.substr(0, dot)) + "'");
-  std::string op(type.substr(dot + 1));
-  if (!it->second->operations.count(op)) return not_found(it->second->app + " has no operation '" + op + "'");
-  return make_connector_node_factory(it->second, op, std::move(services));
 }
 
 Value Registry::describe(const Manifest& m) const {

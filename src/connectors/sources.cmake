@@ -7,6 +7,7 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/errors.cpp
   ${CMAKE_CURRENT_LIST_DIR}/auth.cpp
   ${CMAKE_CURRENT_LIST_DIR}/connector_node.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node_factory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/registry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/client_transport.cpp
   ${CMAKE_CURRENT_LIST_DIR}/catalog_types.cpp

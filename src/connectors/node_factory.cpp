@@ -1,0 +1,57 @@
+// The Node behind `<app>.<operation>` and its factory (kept apart from the call
+// logic in connector_node.cpp so that code which only lists or calls connectors
+// does not need the engine's NodeCall).
+#include "connectors/connector_node.hpp"
+#include "connectors/registry.hpp"
+#include "connectors/request_builder.hpp"
+
+namespace famulor::connectors {
+namespace {
+
+class ConnectorNode final : public Node {
+ public:
+  ConnectorNode(std::shared_ptr<const Manifest> m, std::shared_ptr<const CompiledOperation> op,
+                std::shared_ptr<const ConnectorServices> svc, std::string credential)
+      : manifest_(std::move(m)), op_(std::move(op)), svc_(std::move(svc)), credential_(std::move(credential)) {}
+
+  void invoke(NodeCall call) override {
+    CallInput in{call.params(), credential_, call.idempotency_key()};
+    auto shared = std::make_shared<NodeCall>(std::move(call));
+    run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r) {
+      if (r.ok()) shared->succeed(std::move(*r));
+      else shared->fail(r.status());
+    });
+  }
+
+ private:
+  std::shared_ptr<const Manifest> manifest_;
+  std::shared_ptr<const CompiledOperation> op_;
+  std::shared_ptr<const ConnectorServices> svc_;
+  std::string credential_;
+};
+
+}  // namespace
+
+NodeFactory make_connector_node_factory(std::shared_ptr<const Manifest> manifest, std::string operation,
+                                        std::shared_ptr<const ConnectorServices> services) {
+  return [manifest, operation, services](const NodeSpec& spec) -> Result<std::unique_ptr<Node>> {
+    auto it = manifest->operations.find(operation);
+    if (it == manifest->operations.end())
+      return Status(StatusCode::not_found, manifest->app + " has no operation '" + operation + "'");
+    auto op = CompiledOperation::compile(*manifest, it->second);
+    if (!op.ok()) return op.status();
+    return std::unique_ptr<Node>(std::make_unique<ConnectorNode>(manifest, std::move(*op), services, spec.credential));
+  };
+}
+
+Result<NodeFactory> Registry::factory(std::string_view type, std::shared_ptr<const ConnectorServices> services) const {
+  auto dot = type.find('.');
+  if (dot == std::string_view::npos) return not_found("'" + std::string(type) + "' is not a connector node type");
+  auto it = apps_.find(type.substr(0, dot));
+  if (it == apps_.end()) return not_found("no connector '" + std::string(type.substr(0, dot)) + "'");
+  std::string op(type.substr(dot + 1));
+  if (!it->second->operations.count(op)) return not_found(it->second->app + " has no operation '" + op + "'");
+  return make_connector_node_factory(it->second, op, std::move(services));
+}
+
+}  // namespace famulor::connectors
