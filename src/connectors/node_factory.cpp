@@ -46,9 +46,15 @@ NodeFactory make_connector_node_factory(std::shared_ptr<const Manifest> manifest
 
 Result<NodeFactory> Registry::factory(std::string_view type, std::shared_ptr<const ConnectorServices> services) const {
   auto dot = type.find('.');
-  if (dot == std::string_view::npos) return not_found("'" + std::string(type) + "' is not a connector node type");
+  if (dot == std::string_view::npos) {
+    std::string msg(type);
+    return not_found(msg.append(" is not a connector node type"));
+  }
   auto it = apps_.find(type.substr(0, dot));
-  if (it == apps_.end()) return not_found("no connector '" + std::string(type.substr(0, dot)) + "'");
+  if (it == apps_.end()) {
+    std::string msg("no connector ");
+    return not_found(msg.append(type.substr(0, dot)));
+  }
   std::string op(type.substr(dot + 1));
   if (!it->second->operations.count(op)) return not_found(it->second->app + " has no operation '" + op + "'");
   return make_connector_node_factory(it->second, op, std::move(services));
