@@ -125,8 +125,9 @@ class Value {
   bool is_array() const noexcept { return v_.index() == 5; }
   bool is_object() const noexcept { return v_.index() == 6; }
 
-  // Accessors require the matching type (checked by assert); the get_* forms below
-  // are the forgiving ones.
+  // Accessors require the matching type: on another type they throw
+  // std::bad_variant_access (a bug in the caller). The get_* forms below are the
+  // forgiving ones.
   bool as_bool() const { return std::get<1>(v_); }
   std::int64_t as_int() const { return std::get<2>(v_); }
   // Any number as a double (integers converted, NumberText parsed).

@@ -6,12 +6,12 @@
 //   accept()     before any run of an event starts (its return is the acceptance),
 //   checkpoint() when a node of a top-level run is resolved (succeeded, failed,
 //                skipped), under that run's lock, in resolution order,
-//   finish()     once a top-level run is final, after its lock is released.
+//   finish()     once a top-level run is final, under that run's lock.
 // With a null store (all this version implements) accept() hands out the ids and
 // the other two do nothing; dedupe is then the engine's bounded in-memory map.
 // With a store, accept() is store::Store::accept_sync (group commit), checkpoint()
 // and finish() queue store::Checkpoint / store::RunOutcome (they must not block:
-// checkpoint() runs under a run lock).
+// both run under a run lock).
 //
 // Thread-safety: every member may be called from any thread.
 #pragma once
