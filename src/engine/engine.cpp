@@ -91,7 +91,7 @@ RunRecord RunHandle::wait() const {
   if (!s_) return {};
   {
     std::unique_lock lk(s_->m);
-    s_->cv.wait(lk, [&] { return s_->final_flag.load(std::memory_order_relaxed); });
+    s_->cv.wait(lk, [&] { return s_->settled; });
   }
   return s_->snapshot();
 }
@@ -100,7 +100,7 @@ std::optional<RunRecord> RunHandle::wait_for(std::chrono::milliseconds timeout) 
   if (!s_) return RunRecord{};
   {
     std::unique_lock lk(s_->m);
-    if (!s_->cv.wait_for(lk, timeout, [&] { return s_->final_flag.load(std::memory_order_relaxed); }))
+    if (!s_->cv.wait_for(lk, timeout, [&] { return s_->settled; }))
       return std::nullopt;
   }
   return s_->snapshot();

@@ -74,6 +74,8 @@ class EngineImpl {
   void run_finished(RunShared& run);  // a top-level run became final
   void retain_run() noexcept;         // a run started
   void release_run() noexcept;        // a run became final (the last engine access of that run)
+  // Runs started and not yet final (top-level, children and foreach items).
+  std::int64_t active_runs() const noexcept { return active_.load(); }
 
  private:
   struct Installed {

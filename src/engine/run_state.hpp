@@ -93,6 +93,7 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   int unresolved = 0;
   RunStatus status = RunStatus::queued;
   bool started = false;  // start_run ran (the engine counts the run until it is final)
+  bool settled = false;  // final and recorded by the engine (RunHandle::wait returns)
   bool responded = false;
   Value response;
   StatusCode error_code = StatusCode::ok;

@@ -261,16 +261,22 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
 void after_unlock(RunShared& run, After& a) {
   for (auto& ch : a.children) halt_run(*ch, RunStatus::cancelled, Status(StatusCode::cancelled, "cancelled with its parent"));
   if (!a.finalized) return;
-  run.cv.notify_all();
   EngineImpl* engine = run.engine;
   if (!run.is_item) engine->run_finished(run);
+  {
+    std::lock_guard lk(run.m);
+    run.settled = true;  // waiters wake once the engine has recorded the run
+  }
+  run.cv.notify_all();
+  // Released before the callbacks: they may start more runs (foreach items) and
+  // need no engine of their own (those that do run under a live parent run).
+  if (a.release) engine->release_run();
   for (auto& fn : a.done_fns) {
     try {
       fn(run);
     } catch (...) {
     }
   }
-  if (a.release) engine->release_run();
 }
 
 // Runs one attempt of node v; true when `r` holds its result now.
