@@ -4,7 +4,8 @@
 //
 // Thread-safety: every member function is thread-safe. Locks: wf_mu_ (installed
 // workflows and triggers), runs_mu_ (live and finished runs), dedupe_mu_,
-// active_mu_. None of them is held while a run's lock is taken.
+// active_mu_. A run's lock may be held when runs_mu_ is taken (run_finished), never
+// the other way round; dedupe_mu_ is held around starting a keyed event's runs.
 #pragma once
 
 #include <atomic>
@@ -71,7 +72,7 @@ class EngineImpl {
                                           std::int64_t index, std::string_view node_id);
 
   // Scheduler callbacks.
-  void run_finished(RunShared& run);  // a top-level run became final
+  void run_finished(RunShared& run);  // a top-level run became final (called under run.m)
   void retain_run() noexcept;         // a run started
   void release_run() noexcept;        // a run became final (the last engine access of that run)
   // Runs started and not yet final (top-level, children and foreach items).
@@ -104,9 +105,11 @@ class EngineImpl {
   mutable std::mutex runs_mu_;
   bool accepting_ = false;  // emit/run accepted (false while stopping)
   bool closed_ = true;      // nothing starts, not even child runs of running runs
-  std::unordered_map<std::string, std::shared_ptr<RunShared>> live_;
-  std::unordered_map<std::string, std::shared_ptr<RunShared>> finished_;
-  std::deque<std::string> finished_order_;
+  // Keys view the runs' own ids (a run outlives its entries).
+  std::unordered_map<std::string_view, std::shared_ptr<RunShared>> live_;
+  std::unordered_map<std::string_view, RunShared*> finished_;
+  std::vector<std::shared_ptr<RunShared>> finished_ring_;  // keep_finished_runs slots, oldest at finished_next_
+  std::size_t finished_next_ = 0;
 
   std::mutex dedupe_mu_;
   std::unordered_map<std::string, std::vector<RunHandle>> dedupe_;

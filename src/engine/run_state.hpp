@@ -100,6 +100,12 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   std::string error;
   std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;
+  // Node times: one steady clock reading, converted with the run's base.
+  std::chrono::steady_clock::time_point base_tp{};
+  std::int64_t base_ms = 0;
+  std::int64_t wall_ms(std::chrono::steady_clock::time_point tp) const noexcept {
+    return base_ms + std::chrono::duration_cast<std::chrono::milliseconds>(tp - base_tp).count();
+  }
   std::vector<std::function<void(const RunShared&)>> done_fns;
   std::unique_ptr<Timer> run_timer;  // settings.timeout
 

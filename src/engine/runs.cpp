@@ -64,7 +64,7 @@ Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, b
     std::lock_guard lk(runs_mu_);
     if (closed_ || (!internal && !accepting_))
       return failed_precondition("the engine is not running (call start(), or it is stopping)");
-    for (const auto& r : runs) live_.emplace(r->id, r);
+    for (const auto& r : runs) live_.emplace(r->id, r);  // the key views r->id
   }
   for (const auto& r : runs) start_run(r);
   return {};
@@ -72,15 +72,17 @@ Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, b
 
 Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
                                                              const std::string& dedupe_key, bool internal) {
-  auto accepted = journal.accept(dedupe_key, runs);
-  if (!accepted.ok()) return accepted.status();
   std::vector<RunHandle> handles;
-  if (accepted.value().duplicate) {  // the store knew the key: answer the first delivery's runs
-    for (const auto& id : accepted.value().run_ids) {
-      auto h = find_run(id);
-      if (h.ok()) handles.push_back(std::move(h.value()));
+  if (journal.enabled()) {
+    auto accepted = journal.accept(dedupe_key, runs);
+    if (!accepted.ok()) return accepted.status();
+    if (accepted.value().duplicate) {  // the store knew the key: answer the first delivery's runs
+      for (const auto& id : accepted.value().run_ids) {
+        auto h = find_run(id);
+        if (h.ok()) handles.push_back(std::move(h.value()));
+      }
+      return handles;
     }
-    return handles;
   }
   if (Status s = launch(runs, internal); !s.ok()) return s;
   handles.reserve(runs.size());
@@ -173,29 +175,35 @@ Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_
 
 void EngineImpl::run_finished(RunShared& run) {
   journal.finish(run);
-  std::shared_ptr<RunShared> keep = run.shared_from_this();
-  std::vector<std::shared_ptr<RunShared>> evicted;  // destroyed after the lock
+  std::shared_ptr<RunShared> evicted;  // destroyed after the lock
   std::lock_guard lk(runs_mu_);
-  live_.erase(run.id);
-  if (options.keep_finished_runs == 0) return;
-  finished_.insert_or_assign(run.id, std::move(keep));
-  finished_order_.push_back(run.id);
-  while (finished_order_.size() > options.keep_finished_runs) {
-    auto it = finished_.find(finished_order_.front());
-    if (it != finished_.end()) {
-      evicted.push_back(std::move(it->second));
-      finished_.erase(it);
-    }
-    finished_order_.pop_front();
+  auto it = live_.find(run.id);
+  if (it == live_.end()) return;
+  std::shared_ptr<RunShared> keep = std::move(it->second);
+  live_.erase(it);
+  const std::size_t cap = options.keep_finished_runs;
+  if (cap == 0) {
+    evicted = std::move(keep);
+    return;
   }
+  if (finished_ring_.size() < cap) {
+    finished_ring_.push_back(std::move(keep));
+    finished_.emplace(finished_ring_.back()->id, finished_ring_.back().get());
+    return;
+  }
+  std::shared_ptr<RunShared>& slot = finished_ring_[finished_next_];
+  finished_next_ = (finished_next_ + 1) % cap;
+  finished_.erase(slot->id);
+  evicted = std::move(slot);
+  slot = std::move(keep);
+  finished_.emplace(slot->id, slot.get());
 }
 
 Result<RunHandle> EngineImpl::find_run(std::string_view id) const {
   std::lock_guard lk(runs_mu_);
-  std::string key(id);
-  if (auto it = live_.find(key); it != live_.end()) return RunHandle(it->second);
-  if (auto it = finished_.find(key); it != finished_.end()) return RunHandle(it->second);
-  return not_found("no run '" + key + "' in memory");
+  if (auto it = live_.find(id); it != live_.end()) return RunHandle(it->second);
+  if (auto it = finished_.find(id); it != finished_.end()) return RunHandle(it->second->shared_from_this());
+  return not_found("no run '" + std::string(id) + "' in memory");
 }
 
 Result<RunRecord> EngineImpl::get_run(std::string_view id) const {

@@ -86,8 +86,8 @@ void become_ready(RunShared& run, int v, After& a, std::vector<Work>& work, std:
   (void)a;
   s.status = NodeStatus::running;
   s.attempts = 1;
-  s.started_ms = now_ms();
   s.t0 = std::chrono::steady_clock::now();
+  s.started_ms = run.wall_ms(s.t0);
   ready.push_back(v);
 }
 
@@ -124,6 +124,8 @@ void finalize(RunShared& run, RunStatus st, const Status& why, After& a) {
   a.finalized = true;
   a.release = run.started;
   run.final_flag.store(true, std::memory_order_release);
+  if (!run.is_item) run.engine->run_finished(run);  // takes runs_mu_ (after run.m: allowed)
+  run.settled = true;  // waiters wake once the engine has recorded the run
 }
 
 // Resolves the nodes in `work` and everything that follows from them.
@@ -206,9 +208,11 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
     close_call_locked(*s.call, a);
     s.call.reset();
   }
-  s.finished_ms = now_ms();
-  s.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s.t0).count();
-  std::vector<Work> work;
+  const auto now = std::chrono::steady_clock::now();
+  s.finished_ms = run.wall_ms(now);
+  s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
+  thread_local std::vector<Work> work;  // drain() calls out to nothing that could re-enter
+  work.clear();
   if (r.status.ok()) {
     s.status = NodeStatus::succeeded;
     s.output = std::move(r.output);
@@ -262,11 +266,6 @@ void after_unlock(RunShared& run, After& a) {
   for (auto& ch : a.children) halt_run(*ch, RunStatus::cancelled, Status(StatusCode::cancelled, "cancelled with its parent"));
   if (!a.finalized) return;
   EngineImpl* engine = run.engine;
-  if (!run.is_item) engine->run_finished(run);
-  {
-    std::lock_guard lk(run.m);
-    run.settled = true;  // waiters wake once the engine has recorded the run
-  }
   run.cv.notify_all();
   // Released before the callbacks: they may start more runs (foreach items) and
   // need no engine of their own (those that do run under a live parent run).
@@ -372,7 +371,9 @@ void start_run(const std::shared_ptr<RunShared>& run_sp) {
     run.started = true;
     run.engine->retain_run();
     run.status = RunStatus::running;
-    if (run.started_ms == 0) run.started_ms = now_ms();
+    run.base_tp = std::chrono::steady_clock::now();
+    run.base_ms = now_ms();
+    if (run.started_ms == 0) run.started_ms = run.base_ms;
     run.unresolved = static_cast<int>(run.size());
     for (std::size_t i = 0; i < run.size(); ++i)
       run.slots[i].remaining = static_cast<int>(run.wf->nodes[i].in_edges.size());
@@ -439,7 +440,10 @@ void on_run_done(RunShared& run, std::function<void(const RunShared&)> fn) {
       return;
     }
   }
-  fn(run);
+  try {
+    fn(run);
+  } catch (...) {
+  }
 }
 
 std::shared_ptr<CallState> make_call(const std::shared_ptr<RunShared>& run, int node, Value params) {
