@@ -61,7 +61,7 @@ class RunHandle {
   const std::string& id() const noexcept;
   bool valid() const noexcept { return s_ != nullptr; }
   bool done() const noexcept;
-  // Blocks until the run is final; returns its record.
+  // Blocks until the run is final and recorded (get_run() finds it); returns its record.
   RunRecord wait() const;
   // Blocks at most `timeout`; nullopt when the run is still going.
   std::optional<RunRecord> wait_for(std::chrono::milliseconds timeout) const;
@@ -70,8 +70,10 @@ class RunHandle {
   // Requests cancellation; running nodes see NodeCall::cancelled(), pending ones
   // are not started. The run ends `cancelled`.
   void cancel() const;
-  // Calls `fn` once the run is final (immediately, on this thread, if it already is;
-  // otherwise on a pool thread). [Exceptions] must not throw.
+  // Calls `fn` once the run is final: immediately, on this thread, if it already is;
+  // otherwise on the thread that ends the run (a pool thread, or the thread calling
+  // cancel() or Engine::stop()). [Locking] no engine lock is held. [Exceptions] an
+  // exception escaping `fn` is swallowed; don't throw.
   void on_done(std::function<void(const RunRecord&)> fn) const;
 
  private:

@@ -1,0 +1,214 @@
+// EngineImpl: types, installed workflows, triggers and the engine's lifecycle.
+// Runs (emit, registry, resume) are in runs.cpp.
+#include "engine/engine_impl.hpp"
+
+#include "engine/scheduler.hpp"
+#include "nodes/builtin_nodes.hpp"
+
+namespace famulor::detail {
+
+// Routes a custom trigger's events to the workflow that owns it.
+class EngineImpl::Sink final : public TriggerSink {
+ public:
+  Sink(EngineImpl& engine, std::string workflow, std::string type)
+      : engine_(engine), workflow_(std::move(workflow)), type_(std::move(type)) {}
+  Result<std::vector<std::string>> emit(Event event) override {
+    event.workflow = workflow_;
+    event.type = type_;
+    auto r = engine_.emit(std::move(event));
+    if (!r.ok()) return r.status();
+    std::vector<std::string> ids;
+    for (const auto& h : r.value()) ids.push_back(h.id());
+    return ids;
+  }
+
+ private:
+  EngineImpl& engine_;
+  std::string workflow_;
+  std::string type_;
+};
+
+EngineImpl::EngineImpl(EngineOptions o) : options(std::move(o)), pool(options.threads), catalog(&default_catalog()) {
+  std::map<std::string, NodeFactory, std::less<>> builtins;
+  add_builtin_node_factories(builtins);
+  for (auto& [name, f] : builtins) node_factories_.emplace(name, std::move(f));
+}
+
+EngineImpl::~EngineImpl() { stop(std::chrono::milliseconds(0)); }
+
+Status EngineImpl::register_node(NodeTypeInfo info, NodeFactory factory) {
+  if (!factory) return invalid_argument("register_node: no factory for '" + info.type + "'");
+  std::string name = info.type;
+  std::unique_lock lk(types_mu_);
+  if (node_factories_.count(name)) return Status(StatusCode::already_exists, "node type '" + name + "' exists");
+  if (Status s = catalog.add_node(std::move(info)); !s.ok()) return s;
+  node_factories_.emplace(std::move(name), std::move(factory));
+  return {};
+}
+
+Status EngineImpl::register_trigger(TriggerTypeInfo info, TriggerFactory factory) {
+  if (!factory) return invalid_argument("register_trigger: no factory for '" + info.type + "'");
+  std::string name = info.type;
+  std::unique_lock lk(types_mu_);
+  if (trigger_factories_.count(name)) return Status(StatusCode::already_exists, "trigger type '" + name + "' exists");
+  if (Status s = catalog.add_trigger(std::move(info)); !s.ok()) return s;
+  trigger_factories_.emplace(std::move(name), std::move(factory));
+  return {};
+}
+
+const NodeFactory* EngineImpl::node_factory(std::string_view type) const {
+  std::shared_lock lk(types_mu_);
+  auto it = node_factories_.find(type);
+  return it == node_factories_.end() ? nullptr : &it->second;  // entries are never erased
+}
+
+Status EngineImpl::install(Workflow workflow) {
+  // Validate again against this engine's catalog (custom node types, changed types).
+  WorkflowParseOptions po;
+  po.file = workflow.file().empty() ? "<workflow>" : workflow.file();
+  po.catalog = &catalog;
+  auto parsed = Workflow::parse(workflow.definition().dump(), po);
+  if (!parsed.ok()) return parsed.status();
+  CompileContext ctx;
+  ctx.catalog = &catalog;
+  ctx.factory = [this](std::string_view t) { return node_factory(t); };
+  ctx.allowed_env = options.allowed_env;
+  auto compiled = compile_workflow(std::move(parsed.value()), ctx);
+  if (!compiled.ok()) return compiled.status();
+  auto inst = std::make_shared<Installed>();
+  inst->wf = std::move(compiled.value());
+  std::shared_ptr<Installed> old;
+  {
+    std::unique_lock lk(wf_mu_);
+    auto& slot = workflows_[inst->wf->id];
+    old = std::move(slot);
+    slot = inst;
+  }
+  if (old && old->trigger && old->trigger_started) old->trigger->stop();
+  bool running;
+  {
+    std::lock_guard lk(runs_mu_);
+    running = accepting_;
+  }
+  if (running) return start_trigger(*inst);
+  return {};
+}
+
+Status EngineImpl::uninstall(std::string_view id) {
+  std::shared_ptr<Installed> old;
+  {
+    std::unique_lock lk(wf_mu_);
+    auto it = workflows_.find(id);
+    if (it == workflows_.end()) return not_found("no workflow '" + std::string(id) + "' is installed");
+    old = std::move(it->second);
+    workflows_.erase(it);
+  }
+  if (old->trigger && old->trigger_started) old->trigger->stop();
+  return {};
+}
+
+std::vector<std::string> EngineImpl::workflow_ids() const {
+  std::shared_lock lk(wf_mu_);
+  std::vector<std::string> out;
+  for (const auto& [id, inst] : workflows_) out.push_back(id);
+  return out;
+}
+
+std::shared_ptr<const CompiledWorkflow> EngineImpl::compiled(std::string_view id) const {
+  std::shared_lock lk(wf_mu_);
+  auto it = workflows_.find(id);
+  return it == workflows_.end() ? nullptr : it->second->wf;
+}
+
+Status EngineImpl::start_trigger(Installed& inst) {
+  if (inst.trigger_started) return {};
+  const std::string& type = inst.wf->workflow.trigger().type;
+  TriggerFactory factory;
+  {
+    std::shared_lock lk(types_mu_);
+    auto it = trigger_factories_.find(type);
+    if (it == trigger_factories_.end()) return {};  // built-in or host-emitted types
+    factory = it->second;
+  }
+  if (!inst.trigger) {
+    Result<std::unique_ptr<Trigger>> made = internal_error("trigger factory threw");
+    try {
+      made = factory(inst.wf->workflow);
+    } catch (...) {
+    }
+    if (!made.ok()) return made.status();
+    inst.trigger = std::move(made.value());
+    inst.sink = std::make_unique<Sink>(*this, inst.wf->id, type);
+  }
+  if (!inst.trigger) return internal_error("trigger factory for '" + type + "' returned nothing");
+  Status s = inst.trigger->start(*inst.sink);
+  if (s.ok()) inst.trigger_started = true;
+  return s;
+}
+
+Status EngineImpl::start() {
+  std::lock_guard life(lifecycle_mu_);
+  if (started_) return {};
+  pool.start();
+  {
+    std::lock_guard lk(runs_mu_);
+    accepting_ = true;
+    closed_ = false;
+  }
+  started_ = true;
+  std::vector<std::shared_ptr<Installed>> all;
+  {
+    std::shared_lock lk(wf_mu_);
+    for (auto& [id, inst] : workflows_) all.push_back(inst);
+  }
+  Status first;
+  for (auto& inst : all)
+    if (Status s = start_trigger(*inst); !s.ok() && first.ok())
+      first = Status(s.code(), "workflow '" + inst->wf->id + "': trigger: " + s.message());
+  return first;
+}
+
+void EngineImpl::stop(std::chrono::milliseconds grace) {
+  std::lock_guard life(lifecycle_mu_);
+  if (!started_) return;
+  {
+    std::lock_guard lk(runs_mu_);
+    accepting_ = false;
+  }
+  std::vector<std::shared_ptr<Installed>> all;
+  {
+    std::shared_lock lk(wf_mu_);
+    for (auto& [id, inst] : workflows_) all.push_back(inst);
+  }
+  for (auto& inst : all)
+    if (inst->trigger && inst->trigger_started) {
+      inst->trigger->stop();
+      inst->trigger_started = false;
+    }
+  {
+    std::unique_lock lk(active_mu_);
+    active_cv_.wait_for(lk, grace, [&] { return active_.load() == 0; });
+  }
+  std::vector<std::shared_ptr<RunShared>> left;
+  {
+    std::lock_guard lk(runs_mu_);
+    closed_ = true;
+    for (auto& [id, run] : live_) left.push_back(run);
+  }
+  for (auto& run : left) halt_run(*run, RunStatus::cancelled, Status(StatusCode::cancelled, "the engine stopped"));
+  {
+    std::unique_lock lk(active_mu_);
+    active_cv_.wait(lk, [&] { return active_.load() == 0; });
+  }
+  pool.stop();
+  started_ = false;
+}
+
+void EngineImpl::retain_run() noexcept { active_.fetch_add(1, std::memory_order_relaxed); }
+
+void EngineImpl::release_run() noexcept {
+  std::lock_guard lk(active_mu_);
+  if (active_.fetch_sub(1) == 1) active_cv_.notify_all();
+}
+
+}  // namespace famulor::detail

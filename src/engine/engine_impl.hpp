@@ -1,0 +1,131 @@
+// engine/engine_impl.hpp — EngineImpl: what an Engine owns (pool, catalog, node
+// and trigger factories, installed workflows, runs) and the internal entry points
+// the scheduler and the built-in nodes use (internal API).
+//
+// Thread-safety: every member function is thread-safe. Locks: wf_mu_ (installed
+// workflows and triggers), runs_mu_ (live and finished runs), dedupe_mu_,
+// active_mu_. A run's lock may be held when runs_mu_ is taken (run_finished), never
+// the other way round; dedupe_mu_ is held around starting a keyed event's runs.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/io_pool.hpp"
+#include "engine/compiled.hpp"
+#include "engine/journal.hpp"
+#include "engine/run_state.hpp"
+#include "famulor/engine.hpp"
+#include "store/store.hpp"
+#include "workflow/catalog.hpp"
+
+namespace famulor::detail {
+
+class EngineImpl {
+ public:
+  explicit EngineImpl(EngineOptions options);
+  ~EngineImpl();
+
+  const EngineOptions options;
+  IoPool pool;
+  Journal journal;
+  MutableCatalog catalog;  // layered over default_catalog()
+
+  // ---- types ----
+  Status register_node(NodeTypeInfo info, NodeFactory factory);
+  Status register_trigger(TriggerTypeInfo info, TriggerFactory factory);
+  const NodeFactory* node_factory(std::string_view type) const;
+
+  // ---- workflows ----
+  Status install(Workflow workflow);
+  Status uninstall(std::string_view id);
+  std::vector<std::string> workflow_ids() const;
+  std::shared_ptr<const CompiledWorkflow> compiled(std::string_view id) const;
+
+  // ---- lifecycle ----
+  Status start();
+  void stop(std::chrono::milliseconds grace);
+
+  // ---- runs ----
+  Result<std::vector<RunHandle>> emit(Event event);
+  // A manual run (also subworkflow children: depth = parent's + 1).
+  Result<std::shared_ptr<RunShared>> run_workflow(std::string_view id, Value payload, int depth = 0);
+  // Starts a run from what the store kept: checkpointed nodes are resolved without
+  // running again. `wf` = the version the run was accepted with (nullptr: installed).
+  Result<RunHandle> resume(const store::UnfinishedRun& unfinished, std::shared_ptr<const CompiledWorkflow> wf = nullptr);
+  Result<RunRecord> get_run(std::string_view id) const;
+  Result<RunHandle> find_run(std::string_view id) const;
+
+  // A run of `wf`, built but not started (the scheduler starts it).
+  std::shared_ptr<RunShared> new_run(std::shared_ptr<const CompiledWorkflow> wf, Value trigger, int depth);
+  // A foreach item run of `body` under `parent` (not registered; started by the caller).
+  std::shared_ptr<RunShared> new_item_run(const std::shared_ptr<RunShared>& parent,
+                                          std::shared_ptr<const CompiledWorkflow> body, Value item,
+                                          std::int64_t index, std::string_view node_id);
+
+  // Scheduler callbacks.
+  void run_finished(RunShared& run);  // a top-level run became final (called under run.m)
+  void retain_run() noexcept;         // a run started
+  void release_run() noexcept;        // a run became final (the last engine access of that run)
+  // Runs started and not yet final (top-level, children and foreach items).
+  std::int64_t active_runs() const noexcept { return active_.load(); }
+
+ private:
+  struct Installed {
+    std::shared_ptr<const CompiledWorkflow> wf;
+    std::unique_ptr<TriggerSink> sink;
+    std::unique_ptr<Trigger> trigger;
+    bool trigger_started = false;
+  };
+  class Sink;
+
+  // Registers and starts accepted runs; fails when the engine is not accepting
+  // (`internal`: child runs of running runs, accepted until the engine closes).
+  Status launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal = false);
+  Result<std::vector<RunHandle>> accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
+                                                   const std::string& dedupe_key, bool internal);
+  bool matches(const CompiledWorkflow& wf, const Event& ev) const;
+  Status start_trigger(Installed& inst);
+
+  mutable std::shared_mutex types_mu_;
+  std::map<std::string, NodeFactory, std::less<>> node_factories_;
+  std::map<std::string, TriggerFactory, std::less<>> trigger_factories_;
+
+  mutable std::shared_mutex wf_mu_;
+  std::map<std::string, std::shared_ptr<Installed>, std::less<>> workflows_;
+
+  mutable std::mutex runs_mu_;
+  bool accepting_ = false;  // emit/run accepted (false while stopping)
+  bool closed_ = true;      // nothing starts, not even child runs of running runs
+  // Keys view the runs' own ids (a run outlives its entries).
+  std::unordered_map<std::string_view, std::shared_ptr<RunShared>> live_;
+  std::unordered_map<std::string_view, RunShared*> finished_;
+  std::vector<std::shared_ptr<RunShared>> finished_ring_;  // keep_finished_runs slots, oldest at finished_next_
+  std::size_t finished_next_ = 0;
+
+  std::mutex dedupe_mu_;
+  std::unordered_map<std::string, std::vector<RunHandle>> dedupe_;
+  std::deque<std::string> dedupe_order_;
+
+  std::mutex active_mu_;
+  std::condition_variable active_cv_;
+  std::atomic<std::int64_t> active_{0};
+
+  std::mutex lifecycle_mu_;  // start/stop
+  bool started_ = false;
+};
+
+// How many dedupe keys the in-memory map remembers (oldest forgotten first).
+inline constexpr std::size_t kDedupeCapacity = 10'000;
+// Subworkflow nesting bound.
+inline constexpr int kMaxSubworkflowDepth = 16;
+
+}  // namespace famulor::detail

@@ -1,0 +1,54 @@
+#include "engine/journal.hpp"
+
+#include "engine/run_state.hpp"
+
+namespace famulor::detail {
+
+Result<store::AcceptResult> Journal::accept(const std::string& dedupe_key,
+                                            const std::vector<std::shared_ptr<RunShared>>& runs) {
+  if (!store_) {
+    store::AcceptResult r;
+    r.run_ids.reserve(runs.size());
+    for (const auto& run : runs) r.run_ids.push_back(run->id);
+    return r;
+  }
+  store::AcceptRequest req;
+  req.dedupe_key = dedupe_key;
+  for (const auto& run : runs)
+    req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, run->trigger, run->started_ms});
+  return store_->accept_sync(std::move(req));
+}
+
+store::Checkpoint Journal::make_checkpoint(const RunShared& run, int node) {
+  const NodeSlot& s = run.slots[static_cast<std::size_t>(node)];
+  store::Checkpoint cp;
+  cp.run_id = run.id;
+  cp.node_id = run.wf->nodes[static_cast<std::size_t>(node)].id;
+  cp.status = s.status;
+  cp.output = s.output;
+  cp.port = s.port;
+  cp.error_code = s.error_code;
+  cp.error = s.error;
+  cp.attempts = s.attempts;
+  cp.started_ms = s.started_ms;
+  cp.finished_ms = s.finished_ms;
+  return cp;
+}
+
+void Journal::checkpoint(const RunShared& run, int node) {
+  if (store_) store_->checkpoint(make_checkpoint(run, node));
+}
+
+void Journal::finish(const RunShared& run) {
+  if (!store_) return;
+  store::RunOutcome o;
+  o.run_id = run.id;
+  o.status = run.status;
+  o.response = run.response;
+  o.error_code = run.error_code;
+  o.error = run.error;
+  o.finished_ms = run.finished_ms;
+  store_->finish_run(std::move(o));
+}
+
+}  // namespace famulor::detail

@@ -1,0 +1,56 @@
+// engine/journal.hpp — Journal: the one place where the engine persists runs
+// (internal API; the seam for the durable store).
+//
+// The scheduler and the engine call exactly three things, and nothing else about
+// persistence exists above this class:
+//   accept()     before any run of an event starts (its return is the acceptance),
+//   checkpoint() when a node of a top-level run is resolved (succeeded, failed,
+//                skipped), under that run's lock, in resolution order,
+//   finish()     once a top-level run is final, after its lock is released.
+// With a null store (all this version implements) accept() hands out the ids and
+// the other two do nothing; dedupe is then the engine's bounded in-memory map.
+// With a store, accept() is store::Store::accept_sync (group commit), checkpoint()
+// and finish() queue store::Checkpoint / store::RunOutcome (they must not block:
+// checkpoint() runs under a run lock).
+//
+// Thread-safety: every member may be called from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "famulor/status.hpp"
+#include "store/store.hpp"
+
+namespace famulor::detail {
+
+struct RunShared;
+
+class Journal {
+ public:
+  explicit Journal(store::Store* store = nullptr) noexcept : store_(store) {}
+
+  // The store, or nullptr (in memory). Set before the engine starts.
+  void set_store(store::Store* store) noexcept { store_ = store; }
+  store::Store* store() const noexcept { return store_; }
+  bool enabled() const noexcept { return store_ != nullptr; }
+
+  // Accepts `runs` (built, not started) for an event with `dedupe_key` ("" = none).
+  // In memory: ok, duplicate = false. With a store: the store's answer; for a
+  // duplicate the caller starts nothing and answers the first delivery's ids.
+  Result<store::AcceptResult> accept(const std::string& dedupe_key,
+                                     const std::vector<std::shared_ptr<RunShared>>& runs);
+  // A node of `run` was resolved. Called under run.m; must not block.
+  void checkpoint(const RunShared& run, int node);
+  // `run` is final. Called without locks.
+  void finish(const RunShared& run);
+
+  // The checkpoint record of one resolved node (also what resume expects back).
+  static store::Checkpoint make_checkpoint(const RunShared& run, int node);
+
+ private:
+  store::Store* store_;
+};
+
+}  // namespace famulor::detail

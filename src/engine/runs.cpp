@@ -1,0 +1,216 @@
+// EngineImpl: accepting events, starting, resuming and finding runs.
+#include <utility>
+
+#include "common/clock.hpp"
+#include "engine/engine_impl.hpp"
+#include "engine/scheduler.hpp"
+
+namespace famulor::detail {
+
+std::shared_ptr<RunShared> EngineImpl::new_run(std::shared_ptr<const CompiledWorkflow> wf, Value trigger, int depth) {
+  auto run = std::make_shared<RunShared>();
+  run->engine = this;
+  run->id = new_run_id();
+  run->trigger = std::move(trigger);
+  run->depth = depth;
+  run->max_steps = options.max_expression_steps;
+  run->slots = std::make_unique<NodeSlot[]>(wf->nodes.size());
+  run->wf = std::move(wf);
+  run->started_ms = now_ms();
+  return run;
+}
+
+std::shared_ptr<RunShared> EngineImpl::new_item_run(const std::shared_ptr<RunShared>& parent,
+                                                    std::shared_ptr<const CompiledWorkflow> body, Value item,
+                                                    std::int64_t index, std::string_view node_id) {
+  auto run = std::make_shared<RunShared>();
+  run->engine = this;
+  run->id = parent->id + "/" + std::string(node_id) + "[" + std::to_string(index) + "]";
+  run->depth = parent->depth;
+  run->max_steps = parent->max_steps;
+  run->parent = parent;
+  run->item = std::move(item);
+  run->index = index;
+  run->is_item = true;
+  run->slots = std::make_unique<NodeSlot[]>(body->nodes.size());
+  run->wf = std::move(body);
+  run->started_ms = now_ms();
+  return run;
+}
+
+bool EngineImpl::matches(const CompiledWorkflow& wf, const Event& ev) const {
+  if (!ev.workflow.empty() && ev.workflow != wf.id) return false;
+  const TriggerSpec& t = wf.workflow.trigger();
+  if (t.type != ev.type) return false;
+  if (ev.type == "event") {
+    std::string name = t.config.get_string("name");
+    if (!name.empty() && name != ev.name) return false;
+  }
+  if (wf.trigger_filter) {
+    expr::EvalEnv env;
+    env.trigger = &ev.payload;
+    env.vars = &wf.vars;
+    env.env = &wf.env;
+    env.workflow_id = wf.id;
+    env.limits.max_steps = options.max_expression_steps;
+    auto r = wf.trigger_filter->evaluate(env);
+    if (!r.ok() || !expr::truthy(r.value())) return false;
+  }
+  return true;
+}
+
+Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal) {
+  {
+    std::lock_guard lk(runs_mu_);
+    if (closed_ || (!internal && !accepting_))
+      return failed_precondition("the engine is not running (call start(), or it is stopping)");
+    for (const auto& r : runs) live_.emplace(r->id, r);  // the key views r->id
+  }
+  for (const auto& r : runs) start_run(r);
+  return {};
+}
+
+Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
+                                                             const std::string& dedupe_key, bool internal) {
+  std::vector<RunHandle> handles;
+  if (journal.enabled()) {
+    auto accepted = journal.accept(dedupe_key, runs);
+    if (!accepted.ok()) return accepted.status();
+    if (accepted.value().duplicate) {  // the store knew the key: answer the first delivery's runs
+      for (const auto& id : accepted.value().run_ids) {
+        auto h = find_run(id);
+        if (h.ok()) handles.push_back(std::move(h.value()));
+      }
+      return handles;
+    }
+  }
+  if (Status s = launch(runs, internal); !s.ok()) return s;
+  handles.reserve(runs.size());
+  for (auto& r : runs) handles.emplace_back(std::move(r));
+  return handles;
+}
+
+Result<std::vector<RunHandle>> EngineImpl::emit(Event event) {
+  {
+    std::lock_guard lk(runs_mu_);
+    if (!accepting_) return failed_precondition("the engine is not running (call start(), or it is stopping)");
+  }
+  std::vector<std::shared_ptr<const CompiledWorkflow>> targets;
+  {
+    std::shared_lock lk(wf_mu_);
+    if (!event.workflow.empty()) {
+      auto it = workflows_.find(event.workflow);
+      if (it != workflows_.end() && matches(*it->second->wf, event)) targets.push_back(it->second->wf);
+    } else {
+      for (const auto& [id, inst] : workflows_)
+        if (matches(*inst->wf, event)) targets.push_back(inst->wf);
+    }
+  }
+  auto build = [&] {
+    std::vector<std::shared_ptr<RunShared>> runs;
+    runs.reserve(targets.size());
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      runs.push_back(new_run(targets[i], i + 1 == targets.size() ? std::move(event.payload) : event.payload, 0));
+    return runs;
+  };
+  if (event.dedupe_key.empty()) return accept_and_launch(build(), {}, false);
+
+  std::lock_guard lk(dedupe_mu_);
+  if (auto it = dedupe_.find(event.dedupe_key); it != dedupe_.end()) return it->second;
+  std::string key = event.dedupe_key;
+  auto r = accept_and_launch(build(), key, false);
+  if (!r.ok()) return r;
+  dedupe_.emplace(key, r.value());
+  dedupe_order_.push_back(std::move(key));
+  while (dedupe_order_.size() > kDedupeCapacity) {
+    dedupe_.erase(dedupe_order_.front());
+    dedupe_order_.pop_front();
+  }
+  return r;
+}
+
+Result<std::shared_ptr<RunShared>> EngineImpl::run_workflow(std::string_view id, Value payload, int depth) {
+  auto wf = compiled(id);
+  if (!wf) return not_found("no workflow '" + std::string(id) + "' is installed");
+  if (depth > kMaxSubworkflowDepth)
+    return Status(StatusCode::resource_exhausted,
+                  "subworkflows nest deeper than " + std::to_string(kMaxSubworkflowDepth) + " levels");
+  auto run = new_run(std::move(wf), std::move(payload), depth);
+  auto r = accept_and_launch({run}, {}, depth > 0);
+  if (!r.ok()) return r.status();
+  return run;
+}
+
+Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_ptr<const CompiledWorkflow> wf) {
+  if (!wf) wf = compiled(u.run.workflow);
+  if (!wf) return not_found("cannot resume run " + u.run.id + ": workflow '" + u.run.workflow + "' is not installed");
+  auto run = new_run(wf, u.run.trigger, 0);
+  run->id = u.run.id;
+  if (u.run.created_ms > 0) run->started_ms = u.run.created_ms;
+  for (const auto& cp : u.checkpoints) {
+    int i = wf->index_of(cp.node_id);
+    if (i < 0) continue;
+    const CompiledNode& cn = wf->nodes[static_cast<std::size_t>(i)];
+    if (cn.disabled) continue;
+    const bool ok = cp.status == NodeStatus::succeeded || cp.status == NodeStatus::skipped ||
+                    (cp.status == NodeStatus::failed && (cp.port == "error" || cn.on_error == OnError::continue_run));
+    if (!ok) continue;  // not final for this run (waiting, cancelled, a failure that stopped): run it again
+    NodeSlot& s = run->slots[static_cast<std::size_t>(i)];
+    s.prefilled = true;
+    s.status = cp.status;
+    s.output = cp.output;
+    s.port = cp.port;
+    s.error_code = cp.error_code;
+    s.error = cp.error;
+    s.attempts = cp.attempts;
+    s.started_ms = cp.started_ms;
+    s.finished_ms = cp.finished_ms;
+    s.duration_ms = static_cast<double>(cp.finished_ms - cp.started_ms);
+    s.input = cp.input;
+    if (cp.status == NodeStatus::succeeded || cp.port == "error") s.published.store(true);
+  }
+  if (Status s = launch({run}, true); !s.ok()) return s;
+  return RunHandle(std::move(run));
+}
+
+void EngineImpl::run_finished(RunShared& run) {
+  journal.finish(run);
+  std::shared_ptr<RunShared> evicted;  // destroyed after the lock
+  std::lock_guard lk(runs_mu_);
+  auto it = live_.find(run.id);
+  if (it == live_.end()) return;
+  std::shared_ptr<RunShared> keep = std::move(it->second);
+  live_.erase(it);
+  const std::size_t cap = options.keep_finished_runs;
+  if (cap == 0) {
+    evicted = std::move(keep);
+    return;
+  }
+  if (finished_ring_.size() < cap) {
+    finished_ring_.push_back(std::move(keep));
+    finished_.emplace(finished_ring_.back()->id, finished_ring_.back().get());
+    return;
+  }
+  std::shared_ptr<RunShared>& slot = finished_ring_[finished_next_];
+  finished_next_ = (finished_next_ + 1) % cap;
+  finished_.erase(slot->id);
+  evicted = std::move(slot);
+  slot = std::move(keep);
+  finished_.emplace(slot->id, slot.get());
+}
+
+Result<RunHandle> EngineImpl::find_run(std::string_view id) const {
+  std::lock_guard lk(runs_mu_);
+  if (auto it = live_.find(id); it != live_.end()) return RunHandle(it->second);
+  if (auto it = finished_.find(id); it != finished_.end()) return RunHandle(it->second->shared_from_this());
+  return not_found("no run '" + std::string(id) + "' in memory");
+}
+
+Result<RunRecord> EngineImpl::get_run(std::string_view id) const {
+  auto h = find_run(id);
+  if (h.ok()) return h.value().snapshot();
+  if (store::Store* st = journal.store()) return st->get_run(std::string(id));
+  return h.status();
+}
+
+}  // namespace famulor::detail

@@ -1,0 +1,477 @@
+// The DAG scheduler: readiness, skip propagation, retries, on_error, halting and
+// finalization (see scheduler.hpp for the rules).
+#include "engine/scheduler.hpp"
+
+#include <asio/post.hpp>
+#include <cmath>
+#include <random>
+
+#include "common/clock.hpp"
+#include "common/duration.hpp"
+#include "common/io_pool_asio.hpp"
+#include "engine/builtin.hpp"
+#include "engine/engine_impl.hpp"
+#include "engine/timer.hpp"
+
+namespace famulor::detail {
+namespace {
+
+thread_local int t_drive_depth = 0;  // drive() frames on this thread's stack
+constexpr int kInlineChain = 64;     // nodes run inline in a row before posting
+constexpr int kMaxNesting = 2;       // drive() frames before completions post instead
+
+enum class Outcome { succeeded, continued, routed, skipped, disabled };
+
+struct Work {
+  int node;
+  Outcome outcome;
+};
+
+// What is collected under the run lock and done after it.
+struct After {
+  int next = -1;  // node to run inline on this thread
+  bool finalized = false;
+  bool release = false;
+  std::vector<std::shared_ptr<RunShared>> children;  // to halt
+  std::vector<std::function<void(const RunShared&)>> done_fns;
+};
+
+bool edge_live(const CompiledEdge& e, Outcome o, const std::string& port) {
+  switch (o) {
+    case Outcome::succeeded: return e.port.empty() || e.port == port;
+    case Outcome::continued: return e.port.empty();
+    case Outcome::routed: return e.port == "error";
+    case Outcome::disabled: return e.port != "error";
+    case Outcome::skipped: return false;
+  }
+  return false;
+}
+
+Outcome prefilled_outcome(const NodeSlot& s) {
+  if (s.status == NodeStatus::succeeded) return Outcome::succeeded;
+  if (s.status == NodeStatus::failed) return s.port == "error" ? Outcome::routed : Outcome::continued;
+  return Outcome::skipped;
+}
+
+void post_node(const std::shared_ptr<RunShared>& run, int node);
+void drive(std::shared_ptr<RunShared> run, int node);
+
+// Closes an attempt under the run lock: no new resources, its timers destroyed now
+// (while the engine is certainly alive), its children halted after the unlock.
+void close_call_locked(CallState& c, After& a) {
+  std::unique_ptr<Timer> t1, t2;
+  {
+    std::lock_guard lk(c.m);
+    c.closed = true;
+    c.phase = CallState::Phase::done;
+    t1 = std::move(c.timeout_timer);
+    t2 = std::move(c.timer);
+    for (auto& ch : c.children) a.children.push_back(std::move(ch));
+    c.children.clear();
+  }
+}
+
+void become_ready(RunShared& run, int v, After& a, std::vector<Work>& work, std::vector<int>& ready) {
+  NodeSlot& s = run.slots[static_cast<std::size_t>(v)];
+  s.dispatched = true;
+  if (s.prefilled) {
+    work.push_back({v, prefilled_outcome(s)});
+    return;
+  }
+  if (run.wf->nodes[static_cast<std::size_t>(v)].disabled) {
+    s.status = NodeStatus::skipped;
+    work.push_back({v, Outcome::disabled});
+    return;
+  }
+  (void)a;
+  s.status = NodeStatus::running;
+  s.attempts = 1;
+  s.t0 = std::chrono::steady_clock::now();
+  s.started_ms = run.wall_ms(s.t0);
+  ready.push_back(v);
+}
+
+void finalize(RunShared& run, RunStatus st, const Status& why, After& a) {
+  run.status = st;
+  if (!why.ok()) {
+    run.error_code = why.code();
+    run.error = why.message();
+  }
+  run.finished_ms = now_ms();
+  const bool cancelled = st == RunStatus::cancelled || why.code() == StatusCode::deadline_exceeded;
+  const auto now = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < run.size(); ++i) {
+    NodeSlot& s = run.slots[i];
+    if (!s.resolved) {
+      if (s.status == NodeStatus::running || s.status == NodeStatus::waiting) {
+        s.status = NodeStatus::cancelled;
+        s.finished_ms = run.finished_ms;
+        s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
+      } else if (s.status == NodeStatus::pending) {
+        s.status = cancelled ? NodeStatus::cancelled : NodeStatus::skipped;
+      }
+    }
+    if (s.call) {
+      s.call->cancelled.store(true);
+      close_call_locked(*s.call, a);
+      s.call.reset();
+    }
+    s.timer.reset();
+  }
+  run.run_timer.reset();
+  a.done_fns = std::move(run.done_fns);
+  run.done_fns.clear();
+  a.finalized = true;
+  a.release = run.started;
+  run.final_flag.store(true, std::memory_order_release);
+  if (!run.is_item) run.engine->run_finished(run);  // takes runs_mu_ (after run.m: allowed)
+  run.settled = true;  // waiters wake once the engine has recorded the run
+}
+
+// Resolves the nodes in `work` and everything that follows from them.
+void drain(RunShared& run, std::vector<Work>& work, After& a, std::vector<int>& ready) {
+  Journal& journal = run.engine->journal;
+  while (!work.empty()) {
+    Work cur = work.back();
+    work.pop_back();
+    NodeSlot& su = run.slots[static_cast<std::size_t>(cur.node)];
+    su.resolved = true;
+    --run.unresolved;
+    if (journal.enabled() && !su.prefilled && !run.is_item) journal.checkpoint(run, cur.node);
+    const CompiledNode& cn = run.wf->nodes[static_cast<std::size_t>(cur.node)];
+    for (int ei : cn.out_edges) {
+      const CompiledEdge& e = run.wf->edges[static_cast<std::size_t>(ei)];
+      NodeSlot& sv = run.slots[static_cast<std::size_t>(e.to)];
+      const bool live = edge_live(e, cur.outcome, su.port);
+      --sv.remaining;
+      if (live) ++sv.live_in;
+      if (sv.dispatched) continue;
+      const CompiledNode& cv = run.wf->nodes[static_cast<std::size_t>(e.to)];
+      bool go = false, skip = false;
+      if (cv.join == Join::any) {
+        go = live;
+        skip = !live && sv.remaining == 0 && sv.live_in == 0;
+      } else if (sv.remaining == 0) {
+        go = sv.live_in == static_cast<int>(cv.in_edges.size());
+        skip = !go;
+      }
+      if (skip) {
+        sv.dispatched = true;
+        sv.status = NodeStatus::skipped;
+        work.push_back({e.to, Outcome::skipped});
+      } else if (go) {
+        become_ready(run, e.to, a, work, ready);
+      }
+    }
+  }
+  if (run.unresolved == 0 && !run.final_flag.load(std::memory_order_relaxed))
+    finalize(run, RunStatus::succeeded, Status(), a);
+}
+
+// Posts the ready nodes (under the run lock, so that a post never races the run's
+// finalization); keeps one for this thread when allowed.
+void dispatch_ready(const std::shared_ptr<RunShared>& run, std::vector<int>& ready, After& a, bool allow_inline) {
+  if (run->final_flag.load(std::memory_order_relaxed)) return;
+  std::size_t i = 0;
+  if (allow_inline && !ready.empty() && t_drive_depth < kMaxNesting &&
+      run->engine->pool.running_in_this_thread()) {
+    a.next = ready[0];
+    i = 1;
+  }
+  for (; i < ready.size(); ++i) post_node(run, ready[i]);
+}
+
+std::chrono::milliseconds backoff(const RetryPolicy& p, int failed_attempts) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  double cap = static_cast<double>(p.initial_interval.count()) * std::pow(p.multiplier, failed_attempts - 1);
+  cap = std::min(cap, static_cast<double>(p.max_interval.count()));
+  if (!(cap > 0)) return std::chrono::milliseconds(0);
+  std::uniform_real_distribution<double> d(0.0, cap);  // full jitter
+  return std::chrono::milliseconds(static_cast<std::int64_t>(d(rng)));
+}
+
+bool should_retry(const CompiledNode& cn, int attempts, const Status& st) {
+  if (attempts >= cn.retry.max_attempts || st.code() == StatusCode::cancelled) return false;
+  if (cn.retry.retry_on.empty()) return st.retryable();
+  for (StatusCode c : cn.retry.retry_on)
+    if (c == st.code()) return true;
+  return false;
+}
+
+// Applies one attempt's result to the run (under the lock).
+void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& r, After& a, std::vector<int>& ready) {
+  RunShared& run = *run_sp;
+  NodeSlot& s = run.slots[static_cast<std::size_t>(v)];
+  if (s.resolved || !s.dispatched) return;
+  const CompiledNode& cn = run.wf->nodes[static_cast<std::size_t>(v)];
+  if (s.call) {
+    close_call_locked(*s.call, a);
+    s.call.reset();
+  }
+  const auto now = std::chrono::steady_clock::now();
+  s.finished_ms = run.wall_ms(now);
+  s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
+  thread_local std::vector<Work> work;  // drain() calls out to nothing that could re-enter
+  work.clear();
+  if (r.status.ok()) {
+    s.status = NodeStatus::succeeded;
+    s.output = std::move(r.output);
+    s.port = std::move(r.port);
+    s.input = std::move(r.input);
+    s.error_code = StatusCode::ok;
+    s.error.clear();
+    s.published.store(true, std::memory_order_release);
+    if (r.respond && !run.responded) {
+      run.responded = true;
+      run.response = s.output;
+    }
+    work.push_back({v, Outcome::succeeded});
+    drain(run, work, a, ready);
+    return;
+  }
+  s.error_code = r.status.code();
+  s.error = r.status.message();
+  s.input = std::move(r.input);
+  if (should_retry(cn, s.attempts, r.status)) {
+    auto delay = backoff(cn.retry, s.attempts);
+    ++s.attempts;
+    s.timer = std::make_unique<Timer>(run.engine->pool);
+    s.timer->start(delay, [run_sp, v](bool fired) {
+      if (fired) drive(run_sp, v);
+    });
+    return;
+  }
+  s.status = NodeStatus::failed;
+  switch (cn.on_error) {
+    case OnError::stop:
+      finalize(run, RunStatus::failed, Status(r.status.code(), "node '" + cn.id + "' failed: " + r.status.message()),
+               a);
+      return;
+    case OnError::continue_run:
+      work.push_back({v, Outcome::continued});
+      break;
+    case OnError::route:
+      s.port = "error";
+      s.output = Value::object({{"code", std::string(to_string(r.status.code()))}, {"message", r.status.message()}});
+      s.published.store(true, std::memory_order_release);
+      work.push_back({v, Outcome::routed});
+      break;
+  }
+  drain(run, work, a, ready);
+}
+
+// After the run lock: halt children, and when this thread finalized the run,
+// wake waiters, record it, call the done callbacks and release it.
+void after_unlock(RunShared& run, After& a) {
+  for (auto& ch : a.children) halt_run(*ch, RunStatus::cancelled, Status(StatusCode::cancelled, "cancelled with its parent"));
+  if (!a.finalized) return;
+  EngineImpl* engine = run.engine;
+  run.cv.notify_all();
+  // Released before the callbacks: they may start more runs (foreach items) and
+  // need no engine of their own (those that do run under a live parent run).
+  if (a.release) engine->release_run();
+  for (auto& fn : a.done_fns) {
+    try {
+      fn(run);
+    } catch (...) {
+    }
+  }
+}
+
+// Runs one attempt of node v; true when `r` holds its result now.
+bool attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
+  const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(v)];
+  Result<Value> p = cn.params.evaluate(run->eval_env());
+  if (!p.ok()) {
+    r.status = Status(p.status().code(), "params: " + p.status().message());
+    return true;
+  }
+  Value params = std::move(p.value());
+  if (cn.raw_params.is_object()) {
+    if (!params.is_object()) params = Value::object();
+    for (const auto& [k, val] : cn.raw_params.as_object()) params.as_object().set(k, val);
+  }
+  std::shared_ptr<CallState> call;
+  if (cn.builtin) {
+    ExecContext ctx(*run, v, params);
+    bool done = true;
+    try {
+      done = cn.builtin->execute(ctx, r);
+    } catch (const std::exception& e) {
+      r = NodeResult{internal_error(std::string("node threw: ") + e.what())};
+    } catch (...) {
+      r = NodeResult{internal_error("node threw a non-standard exception")};
+    }
+    call = ctx.deferred();
+    if (done || !call) {
+      if (!done) r = NodeResult{internal_error("node returned without completing or deferring")};
+      r.input = std::move(params);
+      return true;
+    }
+  } else {
+    call = make_call(run, v, std::move(params));
+    try {
+      cn.impl->invoke(NodeCall(call));
+    } catch (const std::exception& e) {
+      complete_call(call, NodeResult{internal_error(std::string("node threw: ") + e.what())});
+    } catch (...) {
+      complete_call(call, NodeResult{internal_error("node threw a non-standard exception")});
+    }
+  }
+  std::lock_guard lk(call->m);
+  if (call->phase == CallState::Phase::completed_inline) {
+    call->phase = CallState::Phase::done;
+    r = std::move(call->result);
+    r.input = call->params;
+    return true;
+  }
+  if (call->phase == CallState::Phase::invoking) call->phase = CallState::Phase::async;
+  return false;
+}
+
+struct DepthGuard {
+  DepthGuard() { ++t_drive_depth; }
+  ~DepthGuard() { --t_drive_depth; }
+};
+
+void drive(std::shared_ptr<RunShared> run, int v) {
+  DepthGuard guard;
+  int chain = 0;
+  std::vector<int> ready;
+  while (v >= 0) {
+    if (run->final_flag.load(std::memory_order_acquire)) return;
+    NodeResult r;
+    if (!attempt(run, v, r)) return;
+    After a;
+    ready.clear();
+    {
+      std::lock_guard lk(run->m);
+      if (run->final_flag.load(std::memory_order_relaxed)) return;
+      handle_result(run, v, r, a, ready);
+      dispatch_ready(run, ready, a, ++chain < kInlineChain);
+    }
+    after_unlock(*run, a);
+    v = a.next;
+  }
+}
+
+void post_node(const std::shared_ptr<RunShared>& run, int node) {
+  asio::post(io_context(run->engine->pool), [run, node]() mutable { drive(std::move(run), node); });
+}
+
+}  // namespace
+
+void start_run(const std::shared_ptr<RunShared>& run_sp) {
+  RunShared& run = *run_sp;
+  After a;
+  std::vector<int> ready;
+  {
+    std::lock_guard lk(run.m);
+    if (run.final_flag.load(std::memory_order_relaxed) || run.started) return;
+    run.started = true;
+    run.engine->retain_run();
+    run.status = RunStatus::running;
+    run.base_tp = std::chrono::steady_clock::now();
+    run.base_ms = now_ms();
+    if (run.started_ms == 0) run.started_ms = run.base_ms;
+    run.unresolved = static_cast<int>(run.size());
+    for (std::size_t i = 0; i < run.size(); ++i)
+      run.slots[i].remaining = static_cast<int>(run.wf->nodes[i].in_edges.size());
+    std::vector<Work> work;
+    for (int r : run.wf->roots) become_ready(run, r, a, work, ready);
+    drain(run, work, a, ready);
+    if (!run.final_flag.load(std::memory_order_relaxed) && run.wf->timeout && !run.is_item) {
+      auto limit = *run.wf->timeout;
+      run.run_timer = std::make_unique<Timer>(run.engine->pool);
+      run.run_timer->start(limit, [run_sp, limit](bool fired) {
+        if (fired)
+          halt_run(*run_sp, RunStatus::failed,
+                   Status(StatusCode::deadline_exceeded, "the run exceeded its timeout of " + format_duration(limit)));
+      });
+    }
+    dispatch_ready(run_sp, ready, a, false);
+  }
+  after_unlock(run, a);
+}
+
+void complete_call(const std::shared_ptr<CallState>& call, NodeResult result) {
+  {
+    std::lock_guard lk(call->m);
+    if (call->has_result || call->phase == CallState::Phase::done) return;
+    call->has_result = true;
+    if (call->phase == CallState::Phase::invoking) {
+      call->result = std::move(result);
+      call->phase = CallState::Phase::completed_inline;
+      return;
+    }
+    call->phase = CallState::Phase::done;
+  }
+  result.input = call->params;
+  const std::shared_ptr<RunShared>& run = call->run;
+  After a;
+  std::vector<int> ready;
+  {
+    std::lock_guard lk(run->m);
+    if (run->final_flag.load(std::memory_order_relaxed)) return;
+    NodeSlot& s = run->slots[static_cast<std::size_t>(call->node)];
+    if (s.call != call) return;  // a stale attempt
+    handle_result(run, call->node, result, a, ready);
+    dispatch_ready(run, ready, a, true);
+  }
+  after_unlock(*run, a);
+  if (a.next >= 0) drive(run, a.next);
+}
+
+void halt_run(RunShared& run, RunStatus status, Status why) {
+  After a;
+  {
+    std::lock_guard lk(run.m);
+    if (run.final_flag.load(std::memory_order_relaxed)) return;
+    finalize(run, status, why, a);
+  }
+  after_unlock(run, a);
+}
+
+void on_run_done(RunShared& run, std::function<void(const RunShared&)> fn) {
+  {
+    std::lock_guard lk(run.m);
+    if (!run.final_flag.load(std::memory_order_relaxed)) {
+      run.done_fns.push_back(std::move(fn));
+      return;
+    }
+  }
+  try {
+    fn(run);
+  } catch (...) {
+  }
+}
+
+std::shared_ptr<CallState> make_call(const std::shared_ptr<RunShared>& run, int node, Value params) {
+  auto c = std::make_shared<CallState>();
+  c->run = run;
+  c->node = node;
+  c->params = std::move(params);
+  std::lock_guard lk(run->m);
+  NodeSlot& s = run->slots[static_cast<std::size_t>(node)];
+  if (run->final_flag.load(std::memory_order_relaxed) || s.resolved) {
+    c->closed = true;
+    c->phase = CallState::Phase::done;
+    c->cancelled.store(true);
+    return c;
+  }
+  c->attempt = s.attempts;
+  s.call = c;
+  const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(node)];
+  if (cn.timeout) {
+    auto limit = *cn.timeout;
+    c->timeout_timer = std::make_unique<Timer>(run->engine->pool);
+    c->timeout_timer->start(limit, [c, limit](bool fired) {
+      if (!fired) return;
+      c->cancelled.store(true);
+      complete_call(c, NodeResult{Status(StatusCode::deadline_exceeded, "the node timed out after " + format_duration(limit))});
+    });
+  }
+  return c;
+}
+
+}  // namespace famulor::detail

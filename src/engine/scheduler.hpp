@@ -1,0 +1,44 @@
+// engine/scheduler.hpp — running a run's DAG on the IoPool (internal API).
+//
+// A node runs when its predecessors are resolved (join all; skipped when any
+// incoming edge is dead) or, with join any, as soon as one incoming edge is live
+// (skipped when all are dead). Edges die when the predecessor takes another port,
+// is skipped, or fails (except: on_error continue keeps port-less edges live;
+// route makes only `error` edges live). A disabled node is recorded `skipped` but
+// counts as a pass-through success with null output: every outgoing edge except
+// `error` edges stays live.
+//
+// Hot path: a completing node that enables successors continues inline with the
+// first of them on the same pool thread (up to a chain bound); the others are
+// posted. Bookkeeping is under the run's mutex; nodes run outside it.
+//
+// Thread-safety: every function may be called from any thread.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "engine/run_state.hpp"
+
+namespace famulor::detail {
+
+// Starts a prepared run (slots allocated; checkpointed slots marked prefilled).
+// The engine must already count it (see EngineImpl::retain_run). No-op when the
+// run is already final (halted before it started).
+void start_run(const std::shared_ptr<RunShared>& run);
+
+// Completes an asynchronous attempt (NodeCall::succeed/fail, timeouts). Later
+// completions of the same attempt are ignored.
+void complete_call(const std::shared_ptr<CallState>& call, NodeResult result);
+
+// Ends a run now with `status` (cancelled or failed): running nodes see
+// cancelled() and are recorded `cancelled`, nothing new starts. No-op when final.
+void halt_run(RunShared& run, RunStatus status, Status why);
+
+// Calls fn once the run is final: now, on this thread, if it already is.
+void on_run_done(RunShared& run, std::function<void(const RunShared&)> fn);
+
+// Creates the CallState of node `node`'s current attempt and arms its timeout.
+std::shared_ptr<CallState> make_call(const std::shared_ptr<RunShared>& run, int node, Value params);
+
+}  // namespace famulor::detail
