@@ -43,6 +43,10 @@ class Journal {
                                      const std::vector<std::shared_ptr<RunShared>>& runs);
   // A node of `run` was resolved. Called under run.m; must not block.
   void checkpoint(const RunShared& run, int node);
+  // Node `node` of `run` waits for a timer due at `due_ms` (wait node, retry
+  // backoff): recorded `waiting` so that a restart resumes the timer. Called
+  // under run.m; must not block.
+  void waiting(const RunShared& run, int node, std::int64_t due_ms);
   // `run` is final. Called without locks.
   void finish(const RunShared& run);
 
