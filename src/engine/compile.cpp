@@ -202,7 +202,7 @@ Result<std::shared_ptr<const CompiledWorkflow>> compile_workflow(Workflow workfl
   cw->workflow = std::move(workflow);
   const Workflow& wf = cw->workflow;
   cw->id = wf.id();
-  cw->version = wf.version();
+  cw->version = ctx_in.version > 0 ? ctx_in.version : wf.version();
   CompileContext ctx = ctx_in;
   if (const Value* v = wf.settings().find("vars")) cw->vars = *v;
   cw->env = read_env(wf.settings(), ctx_in.allowed_env, ctx.allowed_env);

@@ -88,6 +88,7 @@ struct CompileContext {
   // The factory for a node type, or nullptr when none is registered.
   std::function<const NodeFactory*(std::string_view type)> factory;
   std::vector<std::string> allowed_env;  // EngineOptions::allowed_env
+  std::int64_t version = 0;              // the recorded version (store); 0 = the definition's
 };
 
 // Compiles an installed workflow. Errors name the node and the problem.

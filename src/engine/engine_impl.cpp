@@ -30,7 +30,9 @@ class EngineImpl::Sink final : public TriggerSink {
 
 EngineImpl::EngineImpl(EngineOptions o)
     : options(std::move(o)),
+      owned_store(open_store(options, store_error_)),
       pool(options.threads),
+      journal(owned_store.get()),
       catalog(&default_catalog()),
       http(std::make_unique<net::HttpClient>(pool)),
       outbound(net::OutboundPolicy::from_environment()) {
@@ -82,6 +84,9 @@ Status EngineImpl::install(Workflow workflow) {
   ctx.catalog = &catalog;
   ctx.factory = [this](std::string_view t) { return node_factory(t); };
   ctx.allowed_env = options.allowed_env;
+  auto version = record_version(parsed.value());  // every changed definition is a new version
+  if (!version.ok()) return version.status();
+  ctx.version = version.value();
   auto compiled = compile_workflow(std::move(parsed.value()), ctx);
   if (!compiled.ok()) return compiled.status();
   auto inst = std::make_shared<Installed>();
@@ -158,6 +163,7 @@ Status EngineImpl::start_trigger(Installed& inst) {
 Status EngineImpl::start() {
   std::lock_guard life(lifecycle_mu_);
   if (started_) return {};
+  if (!store_error_.ok()) return store_error_;
   pool.start();
   {
     std::lock_guard lk(runs_mu_);
@@ -170,7 +176,7 @@ Status EngineImpl::start() {
     std::shared_lock lk(wf_mu_);
     for (auto& [id, inst] : workflows_) all.push_back(inst);
   }
-  Status first;
+  Status first = resume_unfinished();
   for (auto& inst : all)
     if (Status s = start_trigger(*inst); !s.ok() && first.ok())
       first = Status(s.code(), "workflow '" + inst->wf->id + "': trigger: " + s.message());
@@ -204,7 +210,12 @@ void EngineImpl::stop(std::chrono::milliseconds grace) {
     closed_ = true;
     for (auto& [id, run] : live_) left.push_back(run);
   }
-  for (auto& run : left) halt_run(*run, RunStatus::cancelled, Status(StatusCode::cancelled, "the engine stopped"));
+  for (auto& run : left) {
+    // With a store the run is suspended, not cancelled: nothing is recorded for
+    // it, and the next start() resumes it from its checkpoints.
+    if (journal.enabled()) run->suspended.store(true);
+    halt_run(*run, RunStatus::cancelled, Status(StatusCode::cancelled, "the engine stopped"));
+  }
   {
     std::unique_lock lk(active_mu_);
     active_cv_.wait(lk, [&] { return active_.load() == 0; });

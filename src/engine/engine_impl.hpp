@@ -38,6 +38,12 @@ class EngineImpl {
   ~EngineImpl();
 
   const EngineOptions options;
+ private:
+  Status store_error_;  // why EngineOptions::db did not open (start() reports it)
+ public:
+  // The store behind EngineOptions::db (nullptr in memory). Declared before the
+  // pool: destroyed after the worker threads are gone.
+  const std::unique_ptr<store::Store> owned_store;
   IoPool pool;
   Journal journal;
   MutableCatalog catalog;  // layered over default_catalog()
@@ -72,6 +78,18 @@ class EngineImpl {
   // running again. `wf` = the version the run was accepted with (nullptr: installed).
   Result<RunHandle> resume(const store::UnfinishedRun& unfinished, std::shared_ptr<const CompiledWorkflow> wf = nullptr);
   Result<RunRecord> get_run(std::string_view id) const;
+
+  // ---- durable state (durable.cpp) ----
+  static std::unique_ptr<store::Store> open_store(const EngineOptions& o, Status& error);
+  // The version a workflow is recorded as (the store's, else the definition's).
+  Result<std::int64_t> record_version(const Workflow& wf);
+  // A compiled workflow of `version` (0 = installed): the installed one when it
+  // is that version, else compiled from the store's copy. nullptr with `why`.
+  std::shared_ptr<const CompiledWorkflow> compiled_version(const std::string& id, std::int64_t version, Status& why);
+  // Resumes every unfinished run in the store (start()).
+  Status resume_unfinished();
+  // A handle on a run known only to the store (a settled snapshot).
+  Result<RunHandle> stored_run(const std::string& id);
   Result<RunHandle> find_run(std::string_view id) const;
 
   // A run of `wf`, built but not started (the scheduler starts it).
@@ -120,6 +138,9 @@ class EngineImpl {
   std::unordered_map<std::string_view, RunShared*> finished_;
   std::vector<std::shared_ptr<RunShared>> finished_ring_;  // keep_finished_runs slots, oldest at finished_next_
   std::size_t finished_next_ = 0;
+
+  std::mutex versions_mu_;
+  std::map<std::pair<std::string, std::int64_t>, std::shared_ptr<const CompiledWorkflow>> old_versions_;
 
   std::mutex dedupe_mu_;
   std::unordered_map<std::string, std::vector<RunHandle>> dedupe_;

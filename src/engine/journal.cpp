@@ -39,6 +39,15 @@ void Journal::checkpoint(const RunShared& run, int node) {
   if (store_) store_->checkpoint(make_checkpoint(run, node));
 }
 
+void Journal::waiting(const RunShared& run, int node, std::int64_t due_ms) {
+  if (!store_ || run.is_item) return;
+  store::Checkpoint cp = make_checkpoint(run, node);
+  cp.status = NodeStatus::waiting;
+  cp.output = Value();
+  cp.due_ms = due_ms;
+  store_->checkpoint(std::move(cp));
+}
+
 void Journal::finish(const RunShared& run) {
   if (!store_) return;
   store::RunOutcome o;

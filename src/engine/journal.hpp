@@ -1,17 +1,19 @@
 // engine/journal.hpp — Journal: the one place where the engine persists runs
 // (internal API; the seam for the durable store).
 //
-// The scheduler and the engine call exactly three things, and nothing else about
+// The scheduler and the engine call exactly these, and nothing else about
 // persistence exists above this class:
 //   accept()     before any run of an event starts (its return is the acceptance),
 //   checkpoint() when a node of a top-level run is resolved (succeeded, failed,
 //                skipped), under that run's lock, in resolution order,
+//   waiting()    when a node of a top-level run sleeps on a timer (wait node,
+//                retry backoff), under that run's lock, with the due time,
 //   finish()     once a top-level run is final, under that run's lock.
-// With a null store (all this version implements) accept() hands out the ids and
-// the other two do nothing; dedupe is then the engine's bounded in-memory map.
-// With a store, accept() is store::Store::accept_sync (group commit), checkpoint()
-// and finish() queue store::Checkpoint / store::RunOutcome (they must not block:
-// both run under a run lock).
+// With a null store (EngineOptions::db empty) accept() hands out the ids and the
+// others do nothing; dedupe is then the engine's bounded in-memory map. With a
+// store, accept() is store::Store::accept_sync (group commit); checkpoint(),
+// waiting() and finish() queue store::Checkpoint / store::RunOutcome (they must
+// not block: they run under a run lock).
 //
 // Thread-safety: every member may be called from any thread.
 #pragma once
@@ -43,6 +45,10 @@ class Journal {
                                      const std::vector<std::shared_ptr<RunShared>>& runs);
   // A node of `run` was resolved. Called under run.m; must not block.
   void checkpoint(const RunShared& run, int node);
+  // Node `node` of `run` waits for a timer due at `due_ms` (wait node, retry
+  // backoff): recorded `waiting` so that a restart resumes the timer. Called
+  // under run.m; must not block.
+  void waiting(const RunShared& run, int node, std::int64_t due_ms);
   // `run` is final. Called without locks.
   void finish(const RunShared& run);
 

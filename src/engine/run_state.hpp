@@ -64,6 +64,7 @@ struct NodeSlot {
   bool prefilled = false;  // restored from a checkpoint: resolved without running
   std::int64_t started_ms = 0;
   std::int64_t finished_ms = 0;
+  std::int64_t due_ms = 0;  // resumed from a waiting checkpoint: when its timer fires (unix ms)
   std::chrono::steady_clock::time_point t0{};
   double duration_ms = 0;
   std::shared_ptr<CallState> call;  // the asynchronous attempt in flight, if any
@@ -110,6 +111,7 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   std::unique_ptr<Timer> run_timer;  // settings.timeout
 
   std::atomic<bool> final_flag{false};  // status is final (set under m)
+  std::atomic<bool> suspended{false};   // halted by Engine::stop with a store: not recorded, resumed later
 
   std::size_t size() const noexcept { return wf->nodes.size(); }
   const Value& trigger_ref() const noexcept { return parent ? parent->trigger_ref() : trigger; }

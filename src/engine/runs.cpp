@@ -79,6 +79,8 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
     if (accepted.value().duplicate) {  // the store knew the key: answer the first delivery's runs
       for (const auto& id : accepted.value().run_ids) {
         auto h = find_run(id);
+        // Not in memory: from before a restart (or accepted by another process).
+        if (!h.ok()) h = stored_run(id);
         if (h.ok()) handles.push_back(std::move(h.value()));
       }
       return handles;
@@ -114,6 +116,7 @@ Result<std::vector<RunHandle>> EngineImpl::emit(Event event) {
     return runs;
   };
   if (event.dedupe_key.empty()) return accept_and_launch(build(), {}, false);
+  if (journal.enabled()) return accept_and_launch(build(), event.dedupe_key, false);  // the store dedupes
 
   std::lock_guard lk(dedupe_mu_);
   if (auto it = dedupe_.find(event.dedupe_key); it != dedupe_.end()) return it->second;
@@ -152,6 +155,10 @@ Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_
     if (i < 0) continue;
     const CompiledNode& cn = wf->nodes[static_cast<std::size_t>(i)];
     if (cn.disabled) continue;
+    if (cp.status == NodeStatus::waiting) {  // a durable timer: the node runs again when it is due
+      run->slots[static_cast<std::size_t>(i)].due_ms = cp.due_ms;
+      continue;
+    }
     const bool ok = cp.status == NodeStatus::succeeded || cp.status == NodeStatus::skipped ||
                     (cp.status == NodeStatus::failed && (cp.port == "error" || cn.on_error == OnError::continue_run));
     if (!ok) continue;  // not final for this run (waiting, cancelled, a failure that stopped): run it again
@@ -174,7 +181,7 @@ Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_
 }
 
 void EngineImpl::run_finished(RunShared& run) {
-  journal.finish(run);
+  if (!run.suspended.load()) journal.finish(run);
   std::shared_ptr<RunShared> evicted;  // destroyed after the lock
   std::lock_guard lk(runs_mu_);
   auto it = live_.find(run.id);

@@ -235,6 +235,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
   if (should_retry(cn, s.attempts, r.status)) {
     auto delay = backoff(cn.retry, s.attempts);
     ++s.attempts;
+    run.engine->journal.waiting(run, v, now_ms() + delay.count());
     s.timer = std::make_unique<Timer>(run.engine->pool);
     s.timer->start(delay, [run_sp, v](bool fired) {
       if (fired) drive(run_sp, v);

@@ -1,5 +1,7 @@
-// wait: sleeps on an engine timer for `duration` or until `until` (in memory for
-// now; durable waits arrive with the store).
+// wait: sleeps on an engine timer for `duration` or until `until`. With a store
+// the node is recorded `waiting` with its due time before it sleeps; after a
+// restart it sleeps until that same due time, and a timer that fell due while the
+// engine was down fires at once with {"late": true, "late_ms": ...} in its output.
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -79,15 +81,39 @@ class WaitNode final : public BuiltinNode {
       out.status = invalid_argument("wait: give `duration` or `until`");
       return true;
     }
+    RunShared& run = ctx.run();
+    NodeSlot& slot = run.slots[static_cast<std::size_t>(ctx.node_index())];
+    const std::int64_t now = now_ms();
+    std::int64_t due = now + delay.count();
+    if (slot.due_ms > 0) {  // resumed after a restart: keep the recorded due time
+      due = slot.due_ms;
+      if (due <= now) {
+        out.output = Value::object({{"waited_ms", 0}, {"late", true}, {"late_ms", now - due},
+                                    {"due_at", format_time_ms(due)}});
+        return true;
+      }
+      delay = std::chrono::milliseconds(due - now);
+    }
     if (delay.count() == 0) {
       out.output = Value::object({{"waited_ms", 0}});
       return true;
     }
+    {
+      std::lock_guard lk(run.m);
+      slot.status = NodeStatus::waiting;
+      if (run.status == RunStatus::running) run.status = RunStatus::waiting;
+      ctx.engine().journal.waiting(run, ctx.node_index(), due);
+    }
     auto call = std::make_shared<NodeCall>(ctx.defer());
     auto t0 = std::chrono::steady_clock::now();
     auto timer = std::make_unique<Timer>(ctx.engine().pool);
-    timer->start(delay, [call, t0](bool fired) {
+    std::shared_ptr<RunShared> run_sp = run.shared_from_this();
+    timer->start(delay, [call, t0, run_sp](bool fired) {
       if (!fired) return;
+      {
+        std::lock_guard lk(run_sp->m);
+        if (run_sp->status == RunStatus::waiting) run_sp->status = RunStatus::running;
+      }
       auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
       call->succeed(Value::object({{"waited_ms", static_cast<std::int64_t>(waited.count())}}));
     });

@@ -169,6 +169,14 @@ Stmt Db::prepare(const std::string& sql) {
   return Stmt(s, db_);
 }
 
+Stmt Db::prepare(const char* literal) {
+  auto it = literal_cache_.find(literal);
+  if (it != literal_cache_.end()) return Stmt(it->second, db_);
+  Stmt s = prepare(std::string(literal));
+  literal_cache_.emplace(literal, cache_.at(literal));
+  return s;
+}
+
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 
 // ---- Transaction ----

@@ -105,6 +105,8 @@ class Db {
   std::string query_text(const std::string& sql);
   // A cached prepared statement for `sql` (prepared once per connection).
   Stmt prepare(const std::string& sql);
+  // The same for a string literal, cached by its address (no hashing of the text).
+  Stmt prepare(const char* literal);
   std::int64_t changes() const;
   const std::string& path() const noexcept { return path_; }
   sqlite3* raw() const noexcept { return db_; }
@@ -113,6 +115,7 @@ class Db {
   std::string path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<const char*, sqlite3_stmt*> literal_cache_;  // statements owned by cache_
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit().

@@ -15,7 +15,7 @@ namespace {
 // SQLite inside src/store). Returns false when the shell is not installed.
 bool sqlite_shell(const std::filesystem::path& db, const std::string& sql) {
   if (std::system("command -v sqlite3 >/dev/null 2>&1") != 0) return false;
-  std::string cmd = "sqlite3 '" + db.string() + "' \"" + sql + "\"";
+  std::string cmd = "sqlite3 '" + db.string() + "' \"" + sql + "\" >/dev/null";
   return std::system(cmd.c_str()) == 0;
 }
 
