@@ -49,6 +49,33 @@ struct EngineOptions {
   std::vector<std::string> allowed_env;
   // Bound on expression evaluation work per template (see docs/expressions.md).
   std::uint64_t max_expression_steps = 100'000;
+  // With a store: start() resumes every unfinished run in it. A short-lived
+  // process sharing the store with a server (`famulor run --db`, `famulor runs
+  // retry`) sets false so that it runs only what it starts itself.
+  bool resume_unfinished = true;
+};
+
+// Which runs Engine::list_runs returns.
+struct RunFilter {
+  std::string workflow;             // "" = every workflow
+  std::optional<RunStatus> status;  // nullopt = any status
+  std::size_t limit = 50;           // runs per page, 1-1000 (0 = 50)
+  std::string cursor;               // RunPage::next of the previous page; "" = the newest
+};
+
+// One page of runs, newest first.
+struct RunPage {
+  std::vector<RunRecord> runs;
+  std::string next;  // pass as RunFilter::cursor for the next page; "" = no more
+};
+
+struct RetryOptions {
+  // The node to run again, with every node after it; the checkpoints of the nodes
+  // before it are kept and those nodes are not run again. "" = the node that
+  // failed the run (for a cancelled run: the nodes it cancelled).
+  std::string from_node;
+  // Run the workflow's current version instead of the version the run ran.
+  bool use_current_version = false;
 };
 
 // A cheap, copyable reference to one run. Outlives the engine safely (wait()
@@ -121,6 +148,25 @@ class Engine {
   // A run by id: live runs and those still in memory or in the store.
   Result<RunRecord> get_run(std::string_view run_id) const;
   Result<RunHandle> find_run(std::string_view run_id) const;
+
+  // ---- operations on runs (docs/durability.md, "Operating on runs") ----
+  // Runs matching `filter`, newest first: from the store when the engine has one
+  // (every process's runs), else the runs this engine keeps in memory. Works
+  // before start(). invalid_argument for a bad cursor.
+  Result<RunPage> list_runs(const RunFilter& filter = {}) const;
+  // Runs a failed or cancelled run again under the same id, from
+  // options.from_node (default: its failed node): the nodes before it keep their
+  // recorded outputs and are not run again. The run records the version it now
+  // runs. Errors: not_found (unknown run, or from_node not in the workflow),
+  // failed_precondition (the run is not failed/cancelled, or the engine is not
+  // started), and whatever stops its workflow version from loading.
+  Result<RunHandle> retry(std::string_view run_id, RetryOptions options = {});
+  // Cancels a run that is not final: a live run of this engine ends `cancelled`
+  // (its running nodes recorded cancelled); a run known only to the store (waiting
+  // on a durable timer while no engine runs it, or accepted by another process)
+  // is recorded cancelled there, so that no engine resumes it. Errors: not_found,
+  // failed_precondition (already final: the message names its status).
+  Status cancel(std::string_view run_id);
 
   detail::EngineImpl& impl() noexcept { return *impl_; }  // internal use
 

@@ -9,6 +9,7 @@
 // must be safe for that (keep per-run state in the NodeCall, not in members).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -58,6 +59,10 @@ class NodeCall {
   // Completes the node. `port` names the output port taken ("" = default).
   void succeed(Value output, std::string port = {});
   void fail(Status error);
+  // Fails the attempt and asks a retry (when the node's retry policy retries this
+  // error) to wait at least `retry_after`, e.g. an HTTP Retry-After. The policy's
+  // own backoff applies when it is longer.
+  void fail(Status error, std::chrono::milliseconds retry_after);
 
   detail::CallState& state() noexcept { return *state_; }  // engine-internal use
 

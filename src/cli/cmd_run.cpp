@@ -35,7 +35,7 @@ void print_problems(const std::vector<Problem>& problems, const Status& status) 
 int cmd_run(int argc, char** argv) {
   const Command& self = command("run");
   std::string error;
-  auto args = parse_args(argc, argv, 1, ArgSpec{{"--event", "--workflows", "--threads"}, {}}, error);
+  auto args = parse_args(argc, argv, 1, ArgSpec{{"--event", "--workflows", "--threads", "--db"}, {}}, error);
   if (!args) return usage_error(self, error);
   if (args->positionals.size() != 1) return usage_error(self, "expected exactly one WORKFLOW file");
 
@@ -46,6 +46,11 @@ int cmd_run(int argc, char** argv) {
     } catch (...) {
       return usage_error(self, "--threads needs a number");
     }
+  }
+  if (auto db = args->get("--db")) {  // a durable run, recorded in the store's history
+    if (db->empty()) return usage_error(self, "--db needs a path");
+    options.db = *db;
+    options.resume_unfinished = false;  // run only this run, not the store's other unfinished ones
   }
   Engine engine(options);
 

@@ -44,6 +44,13 @@ std::shared_ptr<const CompiledWorkflow> EngineImpl::compiled_version(const std::
     why = def.status();
     return nullptr;
   }
+  if (version == 0) {  // the store's current version: now known by number
+    version = def->version;
+    if (current && current->version == version) return current;
+    std::lock_guard lk(versions_mu_);
+    auto it = old_versions_.find({id, version});
+    if (it != old_versions_.end()) return it->second;
+  }
   WorkflowParseOptions po;
   po.file = "<stored workflow " + id + " v" + std::to_string(version) + ">";
   po.catalog = &catalog;

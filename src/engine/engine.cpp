@@ -159,5 +159,8 @@ Result<RunHandle> Engine::run(std::string_view workflow_id, Value payload) {
 }
 Result<RunRecord> Engine::get_run(std::string_view run_id) const { return impl_->get_run(run_id); }
 Result<RunHandle> Engine::find_run(std::string_view run_id) const { return impl_->find_run(run_id); }
+Result<RunPage> Engine::list_runs(const RunFilter& filter) const { return impl_->list_runs(filter); }
+Result<RunHandle> Engine::retry(std::string_view run_id, RetryOptions options) { return impl_->retry(run_id, options); }
+Status Engine::cancel(std::string_view run_id) { return impl_->cancel(run_id); }
 
 }  // namespace famulor

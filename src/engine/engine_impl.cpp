@@ -176,7 +176,7 @@ Status EngineImpl::start() {
     std::shared_lock lk(wf_mu_);
     for (auto& [id, inst] : workflows_) all.push_back(inst);
   }
-  Status first = resume_unfinished();
+  Status first = options.resume_unfinished ? resume_unfinished() : Status{};
   for (auto& inst : all)
     if (Status s = start_trigger(*inst); !s.ok() && first.ok())
       first = Status(s.code(), "workflow '" + inst->wf->id + "': trigger: " + s.message());

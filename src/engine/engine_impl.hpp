@@ -76,15 +76,28 @@ class EngineImpl {
   Result<std::shared_ptr<RunShared>> run_workflow(std::string_view id, Value payload, int depth = 0);
   // Starts a run from what the store kept: checkpointed nodes are resolved without
   // running again. `wf` = the version the run was accepted with (nullptr: installed).
-  Result<RunHandle> resume(const store::UnfinishedRun& unfinished, std::shared_ptr<const CompiledWorkflow> wf = nullptr);
+  // `internal`: accepted while the engine is stopping (start(): false for a retry).
+  Result<RunHandle> resume(const store::UnfinishedRun& unfinished, std::shared_ptr<const CompiledWorkflow> wf = nullptr,
+                           bool internal = true);
   Result<RunRecord> get_run(std::string_view id) const;
+
+  // ---- operations on runs (operations.cpp) ----
+  Result<RunPage> list_runs(const RunFilter& filter) const;
+  Result<RunHandle> retry(std::string_view run_id, const RetryOptions& options);
+  Status cancel(std::string_view run_id);
+  // A top-level run ended failed: starts its settings.error_workflow and every
+  // installed workflow.failed workflow watching it, with the failed run as the
+  // trigger (error_workflow.cpp). Called after the run's lock, before the engine
+  // releases the run. Runs that are error runs themselves start none.
+  void start_error_workflows(RunShared& run);
 
   // ---- durable state (durable.cpp) ----
   static std::unique_ptr<store::Store> open_store(const EngineOptions& o, Status& error);
   // The version a workflow is recorded as (the store's, else the definition's).
   Result<std::int64_t> record_version(const Workflow& wf);
-  // A compiled workflow of `version` (0 = installed): the installed one when it
-  // is that version, else compiled from the store's copy. nullptr with `why`.
+  // A compiled workflow of `version` (0 = the current one: installed, else the
+  // store's current version): the installed one when it is that version, else
+  // compiled from the store's copy. nullptr with `why`.
   std::shared_ptr<const CompiledWorkflow> compiled_version(const std::string& id, std::int64_t version, Status& why);
   // Resumes every unfinished run in the store (start()).
   Status resume_unfinished();
@@ -149,6 +162,9 @@ class EngineImpl {
   std::mutex active_mu_;
   std::condition_variable active_cv_;
   std::atomic<std::int64_t> active_{0};
+
+  // Forgets a finished run kept in memory (an in-memory retry reuses its id).
+  void forget_finished_locked(std::string_view id);
 
   std::mutex lifecycle_mu_;  // start/stop
   bool started_ = false;

@@ -1,4 +1,5 @@
 // NodeCall, SimpleNode and the built-ins' ExecContext: how a node attempt completes.
+#include <algorithm>
 #include <exception>
 
 #include "engine/builtin.hpp"
@@ -49,6 +50,14 @@ void NodeCall::fail(Status error) {
   if (!state_) return;
   if (error.ok()) error = internal_error("the node failed with an ok status");
   detail::complete_call(state_, detail::NodeResult{std::move(error)});
+}
+
+void NodeCall::fail(Status error, std::chrono::milliseconds retry_after) {
+  if (!state_) return;
+  if (error.ok()) error = internal_error("the node failed with an ok status");
+  detail::NodeResult r{std::move(error)};
+  r.retry_after = std::max(retry_after, std::chrono::milliseconds(0));
+  detail::complete_call(state_, std::move(r));
 }
 
 void SimpleNode::invoke(NodeCall call) {

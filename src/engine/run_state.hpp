@@ -46,6 +46,9 @@ struct NodeResult {
   std::string port;
   Value input;           // the resolved params (for the record)
   bool respond = false;  // output is the run's response (first respond wins)
+  // A failure's least wait before a retry (HTTP Retry-After); 0 = the policy's backoff.
+  std::chrono::milliseconds retry_after{0};
+  bool final_error = false;  // retrying cannot help (the params did not evaluate)
 };
 
 struct NodeSlot {
@@ -86,6 +89,7 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   Value item;
   std::int64_t index = 0;
   bool is_item = false;
+  bool error_run = false;  // started as an error workflow: its failure starts none
 
   // ---- guarded by m ----
   std::mutex m;

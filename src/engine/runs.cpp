@@ -144,7 +144,8 @@ Result<std::shared_ptr<RunShared>> EngineImpl::run_workflow(std::string_view id,
   return run;
 }
 
-Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_ptr<const CompiledWorkflow> wf) {
+Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_ptr<const CompiledWorkflow> wf,
+                                     bool internal) {
   if (!wf) wf = compiled(u.run.workflow);
   if (!wf) return not_found("cannot resume run " + u.run.id + ": workflow '" + u.run.workflow + "' is not installed");
   auto run = new_run(wf, u.run.trigger, 0);
@@ -176,7 +177,7 @@ Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_
     s.input = cp.input;
     if (cp.status == NodeStatus::succeeded || cp.port == "error") s.published.store(true);
   }
-  if (Status s = launch({run}, true); !s.ok()) return s;
+  if (Status s = launch({run}, internal); !s.ok()) return s;
   return RunHandle(std::move(run));
 }
 
@@ -200,11 +201,14 @@ void EngineImpl::run_finished(RunShared& run) {
   }
   std::shared_ptr<RunShared>& slot = finished_ring_[finished_next_];
   finished_next_ = (finished_next_ + 1) % cap;
-  finished_.erase(slot->id);
+  // The key may name a newer run of the same id by now (an in-memory retry).
+  if (auto f = finished_.find(slot->id); f != finished_.end() && f->second == slot.get()) finished_.erase(f);
   evicted = std::move(slot);
   slot = std::move(keep);
   finished_.emplace(slot->id, slot.get());
 }
+
+void EngineImpl::forget_finished_locked(std::string_view id) { finished_.erase(id); }
 
 Result<RunHandle> EngineImpl::find_run(std::string_view id) const {
   std::lock_guard lk(runs_mu_);

@@ -32,6 +32,7 @@ struct After {
   int next = -1;  // node to run inline on this thread
   bool finalized = false;
   bool release = false;
+  bool start_error_workflows = false;  // a top-level run failed (see EngineImpl::start_error_workflows)
   std::vector<std::shared_ptr<RunShared>> children;  // to halt
   std::vector<std::function<void(const RunShared&)>> done_fns;
 };
@@ -100,6 +101,10 @@ void finalize(RunShared& run, RunStatus st, const Status& why, After& a) {
   run.finished_ms = now_ms();
   const bool cancelled = st == RunStatus::cancelled || why.code() == StatusCode::deadline_exceeded;
   const auto now = std::chrono::steady_clock::now();
+  // The node that failed the run and the nodes it cancelled are recorded too (the
+  // history shows them; a retry starts from them). Not for a suspended run: it
+  // resumes as it was.
+  const bool record = !run.is_item && !run.suspended.load() && run.engine->journal.enabled();
   for (std::size_t i = 0; i < run.size(); ++i) {
     NodeSlot& s = run.slots[i];
     if (!s.resolved) {
@@ -107,6 +112,9 @@ void finalize(RunShared& run, RunStatus st, const Status& why, After& a) {
         s.status = NodeStatus::cancelled;
         s.finished_ms = run.finished_ms;
         s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
+        if (record) run.engine->journal.checkpoint(run, static_cast<int>(i));
+      } else if (s.status == NodeStatus::failed) {
+        if (record) run.engine->journal.checkpoint(run, static_cast<int>(i));
       } else if (s.status == NodeStatus::pending) {
         s.status = cancelled ? NodeStatus::cancelled : NodeStatus::skipped;
       }
@@ -123,6 +131,7 @@ void finalize(RunShared& run, RunStatus st, const Status& why, After& a) {
   run.done_fns.clear();
   a.finalized = true;
   a.release = run.started;
+  a.start_error_workflows = st == RunStatus::failed && !run.is_item && !run.suspended.load() && run.started;
   run.final_flag.store(true, std::memory_order_release);
   if (!run.is_item) run.engine->run_finished(run);  // takes runs_mu_ (after run.m: allowed)
   run.settled = true;  // waiters wake once the engine has recorded the run
@@ -190,8 +199,9 @@ std::chrono::milliseconds backoff(const RetryPolicy& p, int failed_attempts) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(d(rng)));
 }
 
-bool should_retry(const CompiledNode& cn, int attempts, const Status& st) {
-  if (attempts >= cn.retry.max_attempts || st.code() == StatusCode::cancelled) return false;
+bool should_retry(const CompiledNode& cn, int attempts, const NodeResult& r) {
+  const Status& st = r.status;
+  if (attempts >= cn.retry.max_attempts || st.code() == StatusCode::cancelled || r.final_error) return false;
   if (cn.retry.retry_on.empty()) return st.retryable();
   for (StatusCode c : cn.retry.retry_on)
     if (c == st.code()) return true;
@@ -232,8 +242,8 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
   s.error_code = r.status.code();
   s.error = r.status.message();
   s.input = std::move(r.input);
-  if (should_retry(cn, s.attempts, r.status)) {
-    auto delay = backoff(cn.retry, s.attempts);
+  if (should_retry(cn, s.attempts, r)) {
+    auto delay = std::max(backoff(cn.retry, s.attempts), r.retry_after);  // at least the server's Retry-After
     ++s.attempts;
     run.engine->journal.waiting(run, v, now_ms() + delay.count());
     s.timer = std::make_unique<Timer>(run.engine->pool);
@@ -270,6 +280,8 @@ void after_unlock(RunShared& run, After& a) {
   run.cv.notify_all();
   // Released before the callbacks: they may start more runs (foreach items) and
   // need no engine of their own (those that do run under a live parent run).
+  // Before the release: the engine is alive while it counts this run.
+  if (a.start_error_workflows) engine->start_error_workflows(run);
   if (a.release) engine->release_run();
   for (auto& fn : a.done_fns) {
     try {
@@ -285,6 +297,7 @@ bool attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
   Result<Value> p = cn.params.evaluate(run->eval_env());
   if (!p.ok()) {
     r.status = Status(p.status().code(), "params: " + p.status().message());
+    r.final_error = true;  // the same params fail the same way on every attempt
     return true;
   }
   Value params = std::move(p.value());

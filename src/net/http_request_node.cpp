@@ -258,8 +258,11 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     if (resp.status >= 300) {
       Status st = status_from_response(resp, kErrorBodyChars);
       std::string where = built.request.method + " " + resp.effective_url.substr(0, resp.effective_url.find('?'));
-      return call.fail(Status(st.ok() ? StatusCode::failed_precondition : st.code(),
-                              where + ": " + (st.ok() ? "HTTP " + std::to_string(resp.status) : st.message())));
+      Status err(st.ok() ? StatusCode::failed_precondition : st.code(),
+                 where + ": " + (st.ok() ? "HTTP " + std::to_string(resp.status) : st.message()));
+      // 429/503 with Retry-After: a retry waits at least that long.
+      if (auto delay = retry_after(resp)) return call.fail(std::move(err), *delay);
+      return call.fail(std::move(err));
     }
     Value body = body_value(resp);
     const Pagination& p = built.pagination;

@@ -1,6 +1,8 @@
 // SqliteStore: open and close, workflow versions, reset, retention, schedules.
 #include "store/sqlite_store.hpp"
 
+#include <optional>
+
 #include "common/clock.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/sqlite_store_impl.hpp"
@@ -142,27 +144,90 @@ Status SqliteStore::delete_workflow(const std::string& id) {
 
 // ---- runs: reset, retention, schedules ----
 
+namespace {
+
+// The run's stored status, or nullopt for an unknown run (queued stands for every
+// unfinished state: running and waiting are derived when read).
+std::optional<RunStatus> stored_status(sql::Db& db, const std::string& run_id) {
+  auto s = db.prepare("SELECT status FROM runs WHERE id = ?1");
+  s.bind(1, run_id);
+  if (!s.step()) return std::nullopt;
+  std::int64_t v = s.int64(0);
+  if (v < 0 || v > static_cast<std::int64_t>(RunStatus::cancelled))
+    throw sql::SqlError(StatusCode::data_loss, "stored run status " + std::to_string(v) + " is out of range");
+  return static_cast<RunStatus>(v);
+}
+
+void drop_checkpoints(sql::Db& db, const std::string& run_id, const std::vector<std::string>& drop_nodes) {
+  if (drop_nodes.empty()) {
+    db.prepare("DELETE FROM checkpoints WHERE run = ?1 AND status <> ?2")
+        .bind(1, run_id)
+        .bind(2, static_cast<std::int64_t>(NodeStatus::succeeded))
+        .run();
+    return;
+  }
+  for (const auto& node : drop_nodes)
+    db.prepare("DELETE FROM checkpoints WHERE run = ?1 AND node = ?2").bind(1, run_id).bind(2, node).run();
+}
+
+void clear_outcome(sql::Db& db, const std::string& run_id) {
+  db.prepare(
+        "UPDATE runs SET status = 0, response = NULL, error_code = NULL, error = NULL, finished_ms = NULL "
+        "WHERE id = ?1")
+      .bind(1, run_id)
+      .run();
+}
+
+}  // namespace
+
 Status SqliteStore::reset_run(const std::string& run_id, const std::vector<std::string>& drop_nodes) {
   return run_on_writer([&](sql::Db& db) -> Status {
     sql::Transaction tx(db);
-    {
-      auto s = db.prepare("SELECT 1 FROM runs WHERE id = ?1");
-      s.bind(1, run_id);
-      if (!s.step()) return not_found(where("no run '" + run_id + "'"));
-    }
-    if (drop_nodes.empty()) {
-      db.prepare("DELETE FROM checkpoints WHERE run = ?1 AND status <> ?2")
-          .bind(1, run_id)
-          .bind(2, static_cast<std::int64_t>(NodeStatus::succeeded))
-          .run();
-    } else {
-      for (const auto& node : drop_nodes)
-        db.prepare("DELETE FROM checkpoints WHERE run = ?1 AND node = ?2").bind(1, run_id).bind(2, node).run();
-    }
-    db.prepare(
-          "UPDATE runs SET status = 0, response = NULL, error_code = NULL, error = NULL, finished_ms = NULL "
-          "WHERE id = ?1")
+    if (!stored_status(db, run_id)) return not_found(where("no run '" + run_id + "'"));
+    drop_checkpoints(db, run_id, drop_nodes);
+    clear_outcome(db, run_id);
+    tx.commit();
+    return {};
+  });
+}
+
+Status SqliteStore::reset_for_retry(const std::string& run_id, const std::vector<std::string>& drop_nodes,
+                                    std::int64_t version) {
+  return run_on_writer([&](sql::Db& db) -> Status {
+    sql::Transaction tx(db);
+    auto status = stored_status(db, run_id);
+    if (!status) return not_found(where("no run '" + run_id + "'"));
+    if (*status != RunStatus::failed && *status != RunStatus::cancelled)
+      return failed_precondition("run " + run_id + " is " +
+                                 (is_final(*status) ? std::string(to_string(*status)) : std::string("not finished")) +
+                                 ": only a failed or cancelled run can be retried");
+    drop_checkpoints(db, run_id, drop_nodes);
+    clear_outcome(db, run_id);
+    if (version > 0) db.prepare("UPDATE runs SET version = ?2 WHERE id = ?1").bind(1, run_id).bind(2, version).run();
+    tx.commit();
+    return {};
+  });
+}
+
+Status SqliteStore::cancel_run(const std::string& run_id, const std::string& message, std::int64_t finished_ms) {
+  return run_on_writer([&](sql::Db& db) -> Status {
+    sql::Transaction tx(db);
+    auto status = stored_status(db, run_id);
+    if (!status) return not_found(where("no run '" + run_id + "'"));
+    if (is_final(*status))
+      return failed_precondition("run " + run_id + " is already " + std::string(to_string(*status)));
+    db.prepare("UPDATE checkpoints SET status = ?2, finished_ms = ?3, due_ms = 0 WHERE run = ?1 AND status = ?4")
         .bind(1, run_id)
+        .bind(2, static_cast<std::int64_t>(NodeStatus::cancelled))
+        .bind(3, finished_ms)
+        .bind(4, static_cast<std::int64_t>(NodeStatus::waiting))
+        .run();
+    db.prepare("UPDATE runs SET status = ?2, error_code = ?3, error = ?4, finished_ms = ?5 WHERE id = ?1")
+        .bind(1, run_id)
+        .bind(2, static_cast<std::int64_t>(RunStatus::cancelled))
+        .bind(3, static_cast<std::int64_t>(StatusCode::cancelled))
+        .bind(4, message)
+        .bind(5, finished_ms)
         .run();
     tx.commit();
     return {};

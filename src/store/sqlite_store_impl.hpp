@@ -47,6 +47,9 @@ class SqliteStore final : public Store {
   Result<RunRecord> get_run(const std::string& run_id) override;
   Result<RunPage> list_runs(const RunQuery& query) override;
   Status reset_run(const std::string& run_id, const std::vector<std::string>& drop_nodes) override;
+  Status reset_for_retry(const std::string& run_id, const std::vector<std::string>& drop_nodes,
+                         std::int64_t version) override;
+  Status cancel_run(const std::string& run_id, const std::string& message, std::int64_t finished_ms) override;
   Result<std::size_t> apply_retention(const RetentionPolicy& policy) override;
   Result<std::int64_t> last_schedule_slot(const std::string& workflow) override;
   Status check_integrity() override;

@@ -20,7 +20,8 @@ constexpr const char* kUpsertCheckpoint =
     "INSERT OR REPLACE INTO checkpoints(run, node, status, output, input, port, error_code, error, attempts, "
     "started_ms, finished_ms, due_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 constexpr const char* kFinishRun =
-    "UPDATE runs SET status = ?2, response = ?3, error_code = ?4, error = ?5, finished_ms = ?6 WHERE id = ?1";
+    "UPDATE runs SET status = ?2, response = ?3, error_code = ?4, error = ?5, finished_ms = ?6 "
+    "WHERE id = ?1 AND status < 3";  // the first outcome wins (a cancel from another process)
 
 template <typename T>
 bool holds(const auto& item) {

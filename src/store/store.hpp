@@ -136,6 +136,8 @@ class Store {
   Result<AcceptResult> accept_sync(AcceptRequest request);
 
   virtual void checkpoint(Checkpoint cp, Done done = {}) = 0;
+  // Records the run's outcome unless one is recorded already (see cancel_run;
+  // reset_run and reset_for_retry clear it).
   virtual void finish_run(RunOutcome outcome, Done done = {}) = 0;
   // Blocks until everything queued so far is durable.
   virtual Status flush() = 0;
@@ -149,6 +151,19 @@ class Store {
   // everything after it); empty = every checkpoint that is not `succeeded`.
   // not_found for an unknown run.
   virtual Status reset_run(const std::string& run_id, const std::vector<std::string>& drop_nodes) = 0;
+  // The engine's retry: in one transaction, checks that the run is failed or
+  // cancelled (failed_precondition naming its status otherwise, so that two
+  // concurrent retries cannot both start it), drops the checkpoints of
+  // `drop_nodes`, resets it to queued and records `version` (> 0) as the
+  // workflow version it now runs. not_found for an unknown run.
+  virtual Status reset_for_retry(const std::string& run_id, const std::vector<std::string>& drop_nodes,
+                                 std::int64_t version) = 0;
+  // Records an unfinished run cancelled (error `message`, finished at
+  // `finished_ms`) and its waiting nodes cancelled, so that no engine resumes it.
+  // failed_precondition (naming the status) when the run is already final,
+  // not_found when unknown. The first recorded outcome of a run wins: a later
+  // finish_run() of the same run (the process that was executing it) changes nothing.
+  virtual Status cancel_run(const std::string& run_id, const std::string& message, std::int64_t finished_ms) = 0;
 
   // Deletes finished runs outside the policy and reclaims the space; returns how many.
   virtual Result<std::size_t> apply_retention(const RetentionPolicy& policy) = 0;
