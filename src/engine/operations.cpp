@@ -37,6 +37,9 @@ std::string version_name(const CompiledWorkflow& wf) {
 Result<RunPage> EngineImpl::list_runs(const RunFilter& f) const {
   if (!store_error_.ok()) return store_error_;
   if (store::Store* st = journal.store()) {
+    // Read this engine's own writes: what it queued (outcomes of runs that just
+    // ended) is committed before the read.
+    if (Status s = st->flush(); !s.ok()) return s;
     store::RunQuery q;
     q.workflow = f.workflow;
     q.status = f.status;

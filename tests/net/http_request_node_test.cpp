@@ -1,6 +1,7 @@
 // The http.request node inside workflow runs, against a loopback server.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -196,4 +197,55 @@ TEST_CASE("http.request rejects bad literal params at install", "[client][node]"
   Fixture f;
   Status st = f.install(R"({"id": "h", "type": "http.request", "params": {"url": "http://127.0.0.1:9/", "body_type": "xml"}})");
   CHECK_FALSE(st.ok());
+}
+
+TEST_CASE("http.request: a 429 retries after its Retry-After, a 400 does not retry", "[client][node][retry]") {
+  SECTION("429 with Retry-After: the retry waits at least that long, though the policy's backoff is 1 ms") {
+    Script script;
+    std::vector<std::chrono::steady_clock::time_point> arrivals;  // guarded by script.mu
+    script.fn = [&](const ServerRequest&) {
+      arrivals.push_back(std::chrono::steady_clock::now());
+      if (arrivals.size() == 1) return ServerReply{429, {{"Retry-After", "1"}}, R"({"error":"slow down"})"};
+      return ServerReply{200, {}, R"({"ok":true})"};
+    };
+    LoopbackServer server(script.handler());
+    Fixture f;
+    REQUIRE(f.install(R"({"id": "h", "type": "http.request",
+        "retry": {"max_attempts": 3, "initial_interval": "1ms", "max_interval": "1ms"},
+        "params": {"url": ")" + server.url("/limited") + R"("}})")
+                .ok());
+    RunRecord r = f.run();
+    REQUIRE(r.status == RunStatus::succeeded);
+    CHECK(r.node("h")->attempts == 2);
+    std::lock_guard<std::mutex> lock(script.mu);
+    REQUIRE(arrivals.size() == 2);
+    CHECK(arrivals[1] - arrivals[0] >= std::chrono::milliseconds(1000));
+  }
+  SECTION("400: invalid_argument, sent once whatever the policy's attempts") {
+    Script script;
+    script.replies = {{400, {}, R"({"error":"bad email"})"}, {200, {}, R"({"ok":true})"}};
+    LoopbackServer server(script.handler());
+    Fixture f;
+    REQUIRE(f.install(R"({"id": "h", "type": "http.request", "retry": {"max_attempts": 3, "initial_interval": "1ms"},
+        "params": {"url": ")" + server.url("/strict") + R"("}})")
+                .ok());
+    RunRecord r = f.run();
+    CHECK(r.status == RunStatus::failed);
+    CHECK(r.node("h")->error_code == StatusCode::invalid_argument);
+    CHECK(r.node("h")->attempts == 1);
+    CHECK(script.requests().size() == 1);
+  }
+  SECTION("retry.on overrides the codes that retry: a 404 retried when listed") {
+    Script script;
+    script.replies = {{404, {}, R"({"error":"not yet"})"}, {200, {}, R"({"ok":true})"}};
+    LoopbackServer server(script.handler());
+    Fixture f;
+    REQUIRE(f.install(R"({"id": "h", "type": "http.request",
+        "retry": {"max_attempts": 2, "initial_interval": "1ms", "on": ["not_found"]},
+        "params": {"url": ")" + server.url("/eventually") + R"("}})")
+                .ok());
+    RunRecord r = f.run();
+    CHECK(r.status == RunStatus::succeeded);
+    CHECK(script.requests().size() == 2);
+  }
 }
