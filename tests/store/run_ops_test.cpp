@@ -282,3 +282,29 @@ TEST_CASE("list_runs filters by workflow and status and pages newest first", "[s
     }
   }
 }
+
+TEST_CASE("without a store, retry and cancel work on the runs the engine keeps in memory", "[engine][ops]") {
+  auto n = std::make_shared<Counters>();
+  auto e = chain_engine("", n);
+  install(*e, kChain);
+  REQUIRE(e->start().ok());
+  const std::string id = emit_one(*e);
+  REQUIRE(e->find_run(id)->wait().status == RunStatus::failed);
+  n->broken = false;
+  auto h = e->retry(id);
+  REQUIRE(h.ok());
+  CHECK(h->wait().status == RunStatus::succeeded);
+  CHECK(n->a == 1);
+  CHECK(n->b == 2);
+  CHECK(n->c == 1);
+  auto rec = e->get_run(id);  // the retried run took the id's place
+  REQUIRE(rec.ok());
+  CHECK(rec->status == RunStatus::succeeded);
+  auto page = e->list_runs({});
+  REQUIRE(page.ok());
+  CHECK(page->runs.size() == 1);
+  CHECK(e->cancel(id).code() == StatusCode::failed_precondition);
+  CHECK(e->cancel("nope").code() == StatusCode::not_found);
+  e->stop();
+  CHECK(e->retry(id).status().code() == StatusCode::failed_precondition);  // stopped
+}
