@@ -57,9 +57,19 @@ void EngineImpl::start_error_workflows(RunShared& run) {
           watches(*inst->wf, wf.id))
         targets.push_back(inst->wf);
   }
-  if (!named_found)
-    std::fprintf(stderr, "famulor: run %s of workflow '%s' failed; its error workflow '%s' is not installed\n",
-                 run.id.c_str(), wf.id.c_str(), named.c_str());
+  if (!named_found && named != wf.id) {
+    // Not installed here (e.g. `famulor runs retry`, which installs nothing): the
+    // store's current version, when there is one.
+    Status why = not_found("no store");
+    if (journal.enabled())
+      if (auto stored = compiled_version(named, 0, why)) {
+        targets.push_back(std::move(stored));
+        named_found = true;
+      }
+    if (!named_found)
+      std::fprintf(stderr, "famulor: run %s of workflow '%s' failed; its error workflow '%s' is not installed (%s)\n",
+                   run.id.c_str(), wf.id.c_str(), named.c_str(), why.message().c_str());
+  }
   if (targets.empty()) return;
   const Value payload = failure_payload(run.snapshot(), wf);
   for (const auto& target : targets) {

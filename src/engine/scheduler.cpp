@@ -278,10 +278,10 @@ void after_unlock(RunShared& run, After& a) {
   if (!a.finalized) return;
   EngineImpl* engine = run.engine;
   run.cv.notify_all();
-  // Released before the callbacks: they may start more runs (foreach items) and
-  // need no engine of their own (those that do run under a live parent run).
   // Before the release: the engine is alive while it counts this run.
   if (a.start_error_workflows) engine->start_error_workflows(run);
+  // Released before the callbacks: they may start more runs (foreach items) and
+  // need no engine of their own (those that do run under a live parent run).
   if (a.release) engine->release_run();
   for (auto& fn : a.done_fns) {
     try {

@@ -17,10 +17,13 @@ using famulor::test::run_famulor;
 
 namespace {
 
-// v1 fails at node b; v2 (same id) succeeds.
+// v1 fails at node b; v2 (same id) succeeds. A failure starts `alert`.
 constexpr const char* kV1 = R"({"id": "flaky", "trigger": {"type": "manual"},
+  "settings": {"error_workflow": "alert"},
   "nodes": [{"id": "a", "type": "set", "params": {"fields": {"x": 1}}},
             {"id": "b", "type": "fail", "after": "a", "params": {"message": "boom"}}]})";
+constexpr const char* kAlert = R"({"id": "alert", "trigger": {"type": "workflow.failed"},
+  "nodes": [{"id": "got", "type": "respond", "params": {"value": "{{ trigger.run_id }}"}}]})";
 constexpr const char* kV2 = R"({"id": "flaky", "trigger": {"type": "manual"},
   "nodes": [{"id": "a", "type": "set", "params": {"fields": {"x": 1}}},
             {"id": "b", "type": "set", "after": "a", "params": {"fields": {"fixed": true}}}]})";
@@ -43,6 +46,9 @@ TEST_CASE("famulor run --db records the run; runs list, show and retry operate o
   const std::string db = (dir / "famulor.db").string();
   write(dir / "v1.json", kV1);
   write(dir / "v2.json", kV2);
+  write(dir / "alert.json", kAlert);
+  // Stores `alert` (this manual run of it answers null: there is no failed run).
+  REQUIRE(run_famulor({"run", (dir / "alert.json").string(), "--db", db}).exit_code == 0);
 
   CliResult ran = run_famulor({"run", (dir / "v1.json").string(), "--db", db});
   CHECK(ran.exit_code == 1);
@@ -65,7 +71,7 @@ TEST_CASE("famulor run --db records the run; runs list, show and retry operate o
     REQUIRE(listed.find("runs")->as_array().size() == 1);
     CHECK(listed.find("runs")->as_array()[0].get_string("id") == id);
     CHECK(listed.find("next")->is_null());
-    Value none = json_of(run_famulor({"runs", "list", "--db", db, "--json", "--status", "succeeded"}));
+    Value none = json_of(run_famulor({"runs", "list", "--db", db, "--json", "--workflow", "flaky", "--status", "succeeded"}));
     CHECK(none.find("runs")->as_array().empty());
     Value other = json_of(run_famulor({"runs", "list", "--db", db, "--json", "--workflow", "other"}));
     CHECK(other.find("runs")->as_array().empty());
@@ -96,6 +102,12 @@ TEST_CASE("famulor run --db records the run; runs list, show and retry operate o
     Value again = json_of(same);
     CHECK(again.get_string("id") == id);
     CHECK(again.get_int("workflow_version") == 1);
+    // Each failure started the error workflow, loaded from the store by the CLI process.
+    Value alerts = json_of(run_famulor({"runs", "list", "--db", db, "--json", "--workflow", "alert", "--status", "succeeded"}));
+    int for_this_run = 0;
+    for (const auto& a : alerts.find("runs")->as_array())
+      for_this_run += a.find("response") && a.find("response")->is_string() && a.find("response")->as_string() == id;
+    CHECK(for_this_run == 2);
 
     CliResult bad_node = run_famulor({"runs", "retry", id, "--from-node", "zz", "--db", db});
     CHECK(bad_node.exit_code == 1);
