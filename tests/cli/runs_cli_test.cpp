@@ -41,7 +41,7 @@ Value json_of(const CliResult& r) {
 
 }  // namespace
 
-TEST_CASE("famulor run --db records the run; runs list, show and retry operate on it", "[cli][ops]") {
+TEST_CASE("famulor run --db records the run and runs list, show and retry operate on it", "[cli][ops]") {
   test::TempDir dir;
   const std::string db = (dir / "famulor.db").string();
   write(dir / "v1.json", kV1);
@@ -131,7 +131,7 @@ TEST_CASE("famulor run --db records the run; runs list, show and retry operate o
   }
 }
 
-TEST_CASE("famulor runs cancel records a waiting run cancelled; no restart resumes it", "[cli][ops]") {
+TEST_CASE("famulor runs cancel records a waiting run cancelled and no restart resumes it", "[cli][ops]") {
   test::TempDir dir;
   const std::string db = (dir / "famulor.db").string();
   constexpr const char* kNap = R"({"id": "nap", "trigger": {"type": "event"},

@@ -69,7 +69,7 @@ void await_waiting(const std::string& db, const std::string& id) {
 
 }  // namespace
 
-TEST_CASE("retry runs a failed run again from its failed node; earlier nodes are not called again",
+TEST_CASE("retry runs a failed run again from its failed node and does not call earlier nodes again",
           "[store][engine][ops]") {
   test::TempDir dir;
   const std::string db = (dir / "retry.db").string();
