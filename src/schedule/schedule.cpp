@@ -40,29 +40,25 @@ DueSlots due_slots(const Schedule& s, std::int64_t after_ms, std::int64_t until_
                    std::size_t max) {
   DueSlots out;
   if (max == 0 || until_ms <= after_ms) return out;
+  if (!s.cron) {
+    // Intervals: straight to the last `max` grid points before until_ms.
+    auto first = s.next_after(after_ms, anchor_ms);
+    if (!first || *first > until_ms) return out;
+    const std::int64_t origin = s.start_at_ms ? *s.start_at_ms : anchor_ms;
+    const std::int64_t last = origin + floor_div(until_ms - origin, s.interval_ms) * s.interval_ms;
+    std::int64_t start = *first;
+    if ((last - start) / s.interval_ms + 1 > static_cast<std::int64_t>(max)) {
+      start = last - static_cast<std::int64_t>(max - 1) * s.interval_ms;
+      out.earlier = true;
+    }
+    for (std::int64_t t = start; t <= last; t += s.interval_ms) out.slots.push_back(t);
+    return out;
+  }
   std::int64_t window = kFirstWindowMs;
   while (true) {
     const std::int64_t from = std::max(after_ms, until_ms - window);
     std::deque<std::int64_t> ring;
     bool dropped = false;
-    if (!s.cron) {
-      // Intervals: jump straight to the last `max` grid points before until_ms.
-      auto first = s.next_after(from, anchor_ms);
-      if (first && *first <= until_ms) {
-        const std::int64_t origin = s.start_at_ms ? *s.start_at_ms : anchor_ms;
-        const std::int64_t last = origin + floor_div(until_ms - origin, s.interval_ms) * s.interval_ms;
-        const std::int64_t count = (last - *first) / s.interval_ms + 1;
-        std::int64_t start = *first;
-        if (count > static_cast<std::int64_t>(max)) {
-          start = last - static_cast<std::int64_t>(max - 1) * s.interval_ms;
-          dropped = true;
-        }
-        for (std::int64_t t = start; t <= last; t += s.interval_ms) ring.push_back(t);
-      }
-      out.slots.assign(ring.begin(), ring.end());
-      out.earlier = dropped;
-      return out;
-    }
     for (auto t = s.next_after(from, anchor_ms); t && *t <= until_ms; t = s.next_after(*t, anchor_ms)) {
       ring.push_back(*t);
       if (ring.size() > max) {
