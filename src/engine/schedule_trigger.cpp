@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 
 #include "common/clock.hpp"
 #include "engine/engine_impl.hpp"
@@ -27,6 +28,9 @@ struct ScheduleTrigger::Core : std::enable_shared_from_this<Core> {
   std::int64_t last = 0;         // last fired or settled slot: where the next is counted from
   std::int64_t next = 0;
   std::uint64_t fired = 0, duplicates = 0, skipped = 0;
+  // Set when start()'s catch-up could not finish (the store failed): the retry
+  // applies the same policy, not the running one.
+  std::optional<CatchUp> unfinished_catch_up;
 
   void log(const std::string& what) const {
     std::fprintf(stderr, "famulor: schedule of workflow '%s': %s\n", workflow.c_str(), what.c_str());
@@ -50,7 +54,9 @@ struct ScheduleTrigger::Core : std::enable_shared_from_this<Core> {
     bool duplicate = false;
     auto r = engine.emit(std::move(ev), &s, &duplicate);
     if (!r.ok()) {
-      log("slot " + format_utc(slot) + " not fired: " + r.status().to_string());
+      // failed_precondition: the engine is stopping (stop() is about to stop us); quiet.
+      if (r.status().code() != StatusCode::failed_precondition)
+        log("slot " + format_utc(slot) + " not fired: " + r.status().to_string());
       return false;
     }
     last = std::max(last, slot);
@@ -110,6 +116,11 @@ struct ScheduleTrigger::Core : std::enable_shared_from_this<Core> {
     std::lock_guard lk(mu);
     if (!running || gen != generation) return;
     const std::int64_t now = engine.schedule_now();
+    if (unfinished_catch_up) {  // a retry of start()'s catch-up
+      const bool ok = handle_due(now, *unfinished_catch_up, false);
+      if (ok) unfinished_catch_up.reset();
+      return arm(engine.schedule_now(), ok ? 0 : 1000);
+    }
     if (next == 0 || now < next) return arm(now);  // re-armed early (kMaxArmMs) or the wall clock went back
     // Normally one slot is due; several only when the process stalled (a
     // suspended machine, a clock jump): the newest fires, older ones follow catch_up.
@@ -131,7 +142,9 @@ struct ScheduleTrigger::Core : std::enable_shared_from_this<Core> {
       // The first start: nothing was missed, and an interval counts from here.
       if (!settle(now)) last = now;
     } else {
-      ok = handle_due(now, catch_up ? sched.catch_up : CatchUp::none, false);
+      const CatchUp policy = catch_up ? sched.catch_up : CatchUp::none;
+      ok = handle_due(now, policy, false);
+      if (!ok) unfinished_catch_up = policy;
     }
     arm(engine.schedule_now(), ok ? 0 : 1000);
     return {};
@@ -142,6 +155,7 @@ struct ScheduleTrigger::Core : std::enable_shared_from_this<Core> {
     running = false;
     ++generation;
     next = 0;
+    unfinished_catch_up.reset();  // the next start() looks again
     timer.cancel();
   }
 };
