@@ -263,3 +263,23 @@ TEST_CASE("a slot fires on its timer, once, even with two engines on one databas
   CHECK(t.find("late")->as_bool() == (t.get_int("late_ms") >= 1000));
   CHECK(runs[0].response == t);
 }
+
+TEST_CASE("a running engine that stalls past several slots fires the newest; older ones follow catch_up",
+          "[schedule][engine]") {
+  test::TempDir dir;
+  const std::string db = (dir / "s.db").string();
+  const std::string policy = GENERATE(as<std::string>{}, "none", "all");
+  INFO("catch_up " << policy);
+  // The clock stands 100 ms before 11:00: the timer keeps waking and re-arming
+  // until the test jumps the clock past three slots, as a suspended VM would see.
+  FakeClock clock = fake_clock(at("2026-03-10T10:59:59.900Z"));
+  auto e = start_engine(db, hourly(policy), clock);
+  CHECK(state(*e).next_slot == at("2026-03-10T11:00:00Z"));
+  clock->store(at("2026-03-10T13:30:00Z"));
+  REQUIRE(eventually([&] { return state(*e).last_slot == at("2026-03-10T13:00:00Z"); }));
+  const V expected = policy == "all" ? V{"2026-03-10T11:00:00Z", "2026-03-10T12:00:00Z", "2026-03-10T13:00:00Z"}
+                                     : V{"2026-03-10T13:00:00Z"};
+  CHECK(fired_slots(*e) == expected);
+  CHECK(state(*e).next_slot == at("2026-03-10T14:00:00Z"));
+  for (const auto& run : stored_runs(*e)) CHECK(run.trigger.find("late")->as_bool());
+}
