@@ -40,6 +40,7 @@ EngineImpl::EngineImpl(EngineOptions o)
   add_builtin_node_factories(builtins);
   builtins.emplace("http.request", net::http_request_factory(net_services()));
   for (auto& [name, f] : builtins) node_factories_.emplace(name, std::move(f));
+  trigger_factories_.emplace("schedule", [this](const Workflow& wf) { return make_schedule_trigger(*this, wf); });
 }
 
 EngineImpl::~EngineImpl() {
@@ -104,7 +105,7 @@ Status EngineImpl::install(Workflow workflow) {
     std::lock_guard lk(runs_mu_);
     running = accepting_;
   }
-  if (running) return start_trigger(*inst);
+  if (running) return start_trigger(*inst, false);
   return {};
 }
 
@@ -134,7 +135,7 @@ std::shared_ptr<const CompiledWorkflow> EngineImpl::compiled(std::string_view id
   return it == workflows_.end() ? nullptr : it->second->wf;
 }
 
-Status EngineImpl::start_trigger(Installed& inst) {
+Status EngineImpl::start_trigger(Installed& inst, bool at_start) {
   if (inst.trigger_started) return {};
   const std::string& type = inst.wf->workflow.trigger().type;
   TriggerFactory factory;
@@ -155,6 +156,7 @@ Status EngineImpl::start_trigger(Installed& inst) {
     inst.sink = std::make_unique<Sink>(*this, inst.wf->id, type);
   }
   if (!inst.trigger) return internal_error("trigger factory for '" + type + "' returned nothing");
+  if (auto* st = dynamic_cast<ScheduleTrigger*>(inst.trigger.get())) st->catch_up_on_start(at_start);
   Status s = inst.trigger->start(*inst.sink);
   if (s.ok()) inst.trigger_started = true;
   return s;
@@ -178,7 +180,7 @@ Status EngineImpl::start() {
   }
   Status first = options.resume_unfinished ? resume_unfinished() : Status{};
   for (auto& inst : all)
-    if (Status s = start_trigger(*inst); !s.ok() && first.ok())
+    if (Status s = start_trigger(*inst, true); !s.ok() && first.ok())
       first = Status(s.code(), "workflow '" + inst->wf->id + "': trigger: " + s.message());
   return first;
 }

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -23,6 +24,7 @@
 #include "engine/compiled.hpp"
 #include "engine/journal.hpp"
 #include "engine/run_state.hpp"
+#include "engine/schedule_trigger.hpp"
 #include "net/http_client.hpp"
 #include "net/http_request_node.hpp"
 #include "net/outbound_policy.hpp"
@@ -71,7 +73,9 @@ class EngineImpl {
   void stop(std::chrono::milliseconds grace);
 
   // ---- runs ----
-  Result<std::vector<RunHandle>> emit(Event event);
+  // `slot`: a schedule fire (recorded with the accept); `*duplicate` (when given)
+  // is set when the dedupe key was known and nothing started.
+  Result<std::vector<RunHandle>> emit(Event event, const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr);
   // A manual run (also subworkflow children: depth = parent's + 1).
   Result<std::shared_ptr<RunShared>> run_workflow(std::string_view id, Value payload, int depth = 0);
   // Starts a run from what the store kept: checkpointed nodes are resolved without
@@ -112,6 +116,14 @@ class EngineImpl {
                                           std::shared_ptr<const CompiledWorkflow> body, Value item,
                                           std::int64_t index, std::string_view node_id);
 
+  // ---- schedule triggers (engine/schedule_trigger.cpp) ----
+  // The wall clock schedules read (unix ms). Tests replace it, while the engine is
+  // stopped, to simulate downtime; not a public promise.
+  std::int64_t schedule_now() const;
+  void set_schedule_clock(std::function<std::int64_t()> now);
+  // What a workflow's schedule trigger has done (nullopt: no such schedule).
+  std::optional<ScheduleState> schedule_state(std::string_view workflow) const;
+
   // Scheduler callbacks.
   void run_finished(RunShared& run);  // a top-level run became final (called under run.m)
   void retain_run() noexcept;         // a run started
@@ -132,9 +144,12 @@ class EngineImpl {
   // (`internal`: child runs of running runs, accepted until the engine closes).
   Status launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal = false);
   Result<std::vector<RunHandle>> accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
-                                                   const std::string& dedupe_key, bool internal);
+                                                   const std::string& dedupe_key, bool internal,
+                                                   const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr);
   bool matches(const CompiledWorkflow& wf, const Event& ev) const;
-  Status start_trigger(Installed& inst);
+  // `at_start`: from start() (a schedule catches up on missed slots), else from
+  // install() into a running engine (it starts afresh).
+  Status start_trigger(Installed& inst, bool at_start);
 
   mutable std::shared_mutex types_mu_;
   std::map<std::string, NodeFactory, std::less<>> node_factories_;
@@ -165,6 +180,8 @@ class EngineImpl {
 
   // Forgets a finished run kept in memory (an in-memory retry reuses its id).
   void forget_finished_locked(std::string_view id);
+  mutable std::mutex clock_mu_;
+  std::function<std::int64_t()> schedule_clock_;  // empty = now_ms()
 
   std::mutex lifecycle_mu_;  // start/stop
   bool started_ = false;

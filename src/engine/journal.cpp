@@ -5,7 +5,8 @@
 namespace famulor::detail {
 
 Result<store::AcceptResult> Journal::accept(const std::string& dedupe_key,
-                                            const std::vector<std::shared_ptr<RunShared>>& runs) {
+                                            const std::vector<std::shared_ptr<RunShared>>& runs,
+                                            const ScheduleSlot* slot) {
   if (!store_) {
     store::AcceptResult r;
     r.run_ids.reserve(runs.size());
@@ -16,7 +17,25 @@ Result<store::AcceptResult> Journal::accept(const std::string& dedupe_key,
   req.dedupe_key = dedupe_key;
   for (const auto& run : runs)
     req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, run->trigger, run->started_ms});
+  if (slot) {
+    req.schedule_workflow = slot->workflow;
+    req.schedule_slot_ms = slot->slot_ms;
+  }
   return store_->accept_sync(std::move(req));
+}
+
+Result<std::int64_t> Journal::last_schedule_slot(const std::string& workflow) {
+  if (!store_) return std::int64_t{0};
+  return store_->last_schedule_slot(workflow);
+}
+
+Status Journal::settle_schedule(const std::string& workflow, std::int64_t slot_ms) {
+  if (!store_) return {};
+  store::AcceptRequest req;  // no runs, no dedupe key: only the slot
+  req.schedule_workflow = workflow;
+  req.schedule_slot_ms = slot_ms;
+  auto r = store_->accept_sync(std::move(req));
+  return r.ok() ? Status{} : r.status();
 }
 
 store::Checkpoint Journal::make_checkpoint(const RunShared& run, int node) {

@@ -29,6 +29,13 @@ namespace famulor::detail {
 
 struct RunShared;
 
+// A schedule fire: the workflow and slot the accept records with its runs, so that
+// the slot counts as fired exactly when its runs are accepted.
+struct ScheduleSlot {
+  std::string workflow;
+  std::int64_t slot_ms = 0;
+};
+
 class Journal {
  public:
   explicit Journal(store::Store* store = nullptr) noexcept : store_(store) {}
@@ -41,8 +48,17 @@ class Journal {
   // Accepts `runs` (built, not started) for an event with `dedupe_key` ("" = none).
   // In memory: ok, duplicate = false. With a store: the store's answer; for a
   // duplicate the caller starts nothing and answers the first delivery's ids.
+  // `slot` (optional): a schedule fire, recorded in the same transaction.
   Result<store::AcceptResult> accept(const std::string& dedupe_key,
-                                     const std::vector<std::shared_ptr<RunShared>>& runs);
+                                     const std::vector<std::shared_ptr<RunShared>>& runs,
+                                     const ScheduleSlot* slot = nullptr);
+  // The last slot recorded for a schedule-triggered workflow; 0 when it never
+  // fired, and always 0 in memory.
+  Result<std::int64_t> last_schedule_slot(const std::string& workflow);
+  // Records `slot_ms` as the workflow's settled slot without starting a run (slots
+  // skipped by catch_up, the first start's origin). Blocks for the commit; in
+  // memory it does nothing.
+  Status settle_schedule(const std::string& workflow, std::int64_t slot_ms);
   // A node of `run` was resolved. Called under run.m; must not block.
   void checkpoint(const RunShared& run, int node);
   // Node `node` of `run` waits for a timer due at `due_ms` (wait node, retry

@@ -71,12 +71,14 @@ Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, b
 }
 
 Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
-                                                             const std::string& dedupe_key, bool internal) {
+                                                             const std::string& dedupe_key, bool internal,
+                                                             const ScheduleSlot* slot, bool* duplicate) {
   std::vector<RunHandle> handles;
   if (journal.enabled()) {
-    auto accepted = journal.accept(dedupe_key, runs);
+    auto accepted = journal.accept(dedupe_key, runs, slot);
     if (!accepted.ok()) return accepted.status();
     if (accepted.value().duplicate) {  // the store knew the key: answer the first delivery's runs
+      if (duplicate) *duplicate = true;
       for (const auto& id : accepted.value().run_ids) {
         auto h = find_run(id);
         // Not in memory: from before a restart (or accepted by another process).
@@ -92,7 +94,7 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
   return handles;
 }
 
-Result<std::vector<RunHandle>> EngineImpl::emit(Event event) {
+Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot* slot, bool* duplicate) {
   {
     std::lock_guard lk(runs_mu_);
     if (!accepting_) return failed_precondition("the engine is not running (call start(), or it is stopping)");
@@ -115,13 +117,16 @@ Result<std::vector<RunHandle>> EngineImpl::emit(Event event) {
       runs.push_back(new_run(targets[i], i + 1 == targets.size() ? std::move(event.payload) : event.payload, 0));
     return runs;
   };
-  if (event.dedupe_key.empty()) return accept_and_launch(build(), {}, false);
-  if (journal.enabled()) return accept_and_launch(build(), event.dedupe_key, false);  // the store dedupes
+  if (event.dedupe_key.empty()) return accept_and_launch(build(), {}, false, slot, duplicate);
+  if (journal.enabled()) return accept_and_launch(build(), event.dedupe_key, false, slot, duplicate);  // the store dedupes
 
   std::lock_guard lk(dedupe_mu_);
-  if (auto it = dedupe_.find(event.dedupe_key); it != dedupe_.end()) return it->second;
+  if (auto it = dedupe_.find(event.dedupe_key); it != dedupe_.end()) {
+    if (duplicate) *duplicate = true;
+    return it->second;
+  }
   std::string key = event.dedupe_key;
-  auto r = accept_and_launch(build(), key, false);
+  auto r = accept_and_launch(build(), key, false, slot, duplicate);
   if (!r.ok()) return r;
   dedupe_.emplace(key, r.value());
   dedupe_order_.push_back(std::move(key));

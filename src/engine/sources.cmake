@@ -8,5 +8,6 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/node_call.cpp
   ${CMAKE_CURRENT_LIST_DIR}/operations.cpp
   ${CMAKE_CURRENT_LIST_DIR}/runs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/schedule_trigger.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scheduler.cpp
   ${CMAKE_CURRENT_LIST_DIR}/timer.cpp)

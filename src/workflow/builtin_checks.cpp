@@ -1,10 +1,12 @@
 // Rules of the built-in node and trigger types that ParamSpec cannot express:
-// switch rules, merge modes, wait's duration|until, fail codes, schedule fields.
+// switch rules, merge modes, wait's duration|until, fail codes, schedule fields
+// (cron syntax, time zone, interval, start_at: schedule/schedule.hpp).
 // Only literal values are checked here; templates are checked when they compile.
 #include <set>
 #include <string>
 
 #include "common/duration.hpp"
+#include "schedule/schedule.hpp"
 #include "workflow/model.hpp"
 #include "workflow/suggest.hpp"
 
@@ -124,29 +126,14 @@ void check_builtin_trigger(const Model& m, ProblemSink& sink) {
   const std::string& t = m.trigger.type;
   auto p = [](std::string_view key) { return member("$.trigger", key); };
   if (t == "schedule") {
-    const Value* cron = c.find("cron");
-    const Value* every = c.find("every");
-    if (cron && every) sink.at("$.trigger", "a schedule trigger has either `cron` or `every`, not both");
-    if (!cron && !every) sink.at("$.trigger", "a schedule trigger needs `cron` or `every`");
-    if (cron && cron->is_string()) {
-      int fields = 0;
-      bool in = false;
-      for (char ch : cron->as_string()) {
-        bool space = ch == ' ' || ch == '\t';
-        if (!space && !in) ++fields;
-        in = !space;
-      }
-      if (fields != 5 && fields != 6) {
-        sink.at(p("cron"), "`cron` must have 5 fields (minute hour day-of-month month day-of-week), found " +
-                               std::to_string(fields));
-      }
+    // The same reader the trigger uses, so validation and firing never disagree.
+    std::vector<ScheduleIssue> issues;
+    (void)schedule_from_config(c, &issues);
+    for (auto& i : issues) {
+      if (i.key.empty()) sink.at("$.trigger", std::move(i.message));
+      else if (i.offset) sink.in_string(p(i.key), *i.offset, std::move(i.message));
+      else sink.at(p(i.key), std::move(i.message));
     }
-    if (every && (every->is_string() || every->is_int())) {
-      auto d = duration_from_value(*every);
-      if (!d.ok()) sink.at(p("every"), "schedule `every`: " + d.status().message());
-      else if (d.value().count() < 1000) sink.at(p("every"), "schedule `every` must be at least 1s");
-    }
-    check_enum(c.find("catch_up"), p("catch_up"), "schedule `catch_up`", {"none", "last", "all"}, sink);
   } else if (t == "webhook") {
     if (const Value* path = c.find("path"); path && path->is_string() && path->as_string().empty()) {
       sink.at(p("path"), "webhook `path` is empty");
