@@ -2,6 +2,7 @@
 
 #include "connectors/errors.hpp"
 #include "connectors/json_path.hpp"
+#include "connectors/placeholder_credentials.hpp"
 #include "connectors/request_builder.hpp"
 #include "security/redact.hpp"
 #include "security/vault.hpp"
@@ -162,8 +163,8 @@ void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
 void send(const Ctx& c) {
   const Manifest& m = *c->manifest;
   BuildOptions opts;
-  opts.base_url_override = base_url_from_env(m.app);
-  if (opts.base_url_override.empty() && !c->svc->sandbox_url.empty()) opts.base_url_override = c->svc->sandbox_url + "/" + m.app;
+  // --sandbox points every app at the sandbox, whatever the environment says.
+  opts.base_url_override = c->svc->sandbox_url.empty() ? base_url_from_env(m.app) : c->svc->sandbox_url + "/" + m.app;
   opts.idempotency_key = c->idempotency_key;
   auto built = c->cur->build(c->params, &c->fields, opts);
   if (!built.ok()) return fail(c, built.status());
@@ -216,12 +217,32 @@ void start(const Ctx& c) {
   bool needs_auth = false;
   for (auto& a : m.auth) needs_auth = needs_auth || a.kind != AuthKind::none;
   bool needs_fields = !c->op->operation().url_field.empty() || m.base_url.find("{credential.") != std::string::npos;
+  if (c->svc->placeholder_credentials) {
+    // Sandbox runs: never a real secret, and nothing to refresh.
+    c->fields = placeholder_credential(m);
+    auto a = choose_auth(m, c->fields);
+    if (!a.ok()) return fail(c, a.status());
+    c->auth = *a;
+    return send(c);
+  }
   if (!c->credential_name.empty()) {
-    if (c->svc->vault == nullptr)
-      return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name + "' cannot be read: no vault"));
-    auto cred = c->svc->vault->get(c->credential_name);
-    if (!cred.ok()) return fail(c, Status(cred.status().code(), c->where + ": " + cred.status().message()));
-    c->fields = std::move(cred->fields);
+    std::optional<Value> supplied;
+    if (c->svc->credentials) supplied = c->svc->credentials(c->credential_name);
+    if (supplied) {
+      if (!supplied->is_object())
+        return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name + "' is not an object of fields"));
+      c->fields = std::move(*supplied);
+    } else {
+      if (c->svc->vault == nullptr)
+        return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name +
+                                               "' cannot be read: no vault (give the engine a database)"));
+      auto cred = c->svc->vault->get(c->credential_name);
+      if (!cred.ok()) return fail(c, Status(cred.status().code(), c->where + ": " + cred.status().message()));
+      if (!cred->connector.empty() && cred->connector != m.app)
+        return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name + "' is for " +
+                                               cred->connector + ", not " + m.app));
+      c->fields = std::move(cred->fields);
+    }
     c->redactor.add_credential_fields(c->fields);
     auto a = choose_auth(m, c->fields);
     if (!a.ok()) return fail(c, a.status());

@@ -176,7 +176,10 @@ std::optional<HttpResponse> Sandbox::check(const Route& r, const Headers& header
 
 Sandbox::Sandbox(const Registry& registry, std::string self_url) : registry_(registry), self_url_(std::move(self_url)) {
   for (auto& m : registry_.apps())
+  {
     for (auto& [name, op] : m->operations) add_routes(routes_, *m, op, name);
+    if (m->health) add_routes(routes_, *m, *m->health, "health");
+  }
   // Exact paths first, wildcards last.
   std::stable_partition(routes_.begin(), routes_.end(), [](const auto& r) { return !r->wildcard; });
 }

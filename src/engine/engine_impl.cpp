@@ -40,6 +40,16 @@ EngineImpl::EngineImpl(EngineOptions o)
   add_builtin_node_factories(builtins);
   builtins.emplace("http.request", net::http_request_factory(net_services()));
   for (auto& [name, f] : builtins) node_factories_.emplace(name, std::move(f));
+  // Every connector operation; types from connectors_dir are added to (or replace
+  // the compiled-in ones in) this engine's catalog.
+  connectors = make_engine_connectors(options, net_services(), outbound);
+  for (auto& info : connectors->extra_types) (void)catalog.replace_node(info);
+  for (auto& m : connectors->registry.apps())
+    for (auto& [op, _] : m->operations) {
+      std::string type = m->app + "." + op;
+      if (auto f = connectors->registry.factory(type, connectors->services); f.ok())
+        node_factories_.insert_or_assign(type, std::move(*f));
+    }
 }
 
 EngineImpl::~EngineImpl() {
@@ -164,6 +174,7 @@ Status EngineImpl::start() {
   std::lock_guard life(lifecycle_mu_);
   if (started_) return {};
   if (!store_error_.ok()) return store_error_;
+  if (!connectors->error.ok()) return connectors->error;
   pool.start();
   {
     std::lock_guard lk(runs_mu_);

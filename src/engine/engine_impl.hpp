@@ -21,6 +21,7 @@
 
 #include "common/io_pool.hpp"
 #include "engine/compiled.hpp"
+#include "engine/engine_connectors.hpp"
 #include "engine/journal.hpp"
 #include "engine/run_state.hpp"
 #include "net/http_client.hpp"
@@ -54,6 +55,8 @@ class EngineImpl {
   std::unique_ptr<net::HttpClient> http;
   net::OutboundPolicy outbound;
   net::NetServices net_services() noexcept { return {&pool, http.get(), &outbound}; }
+  // Connector nodes: registry, vault, shared services (engine_connectors.hpp).
+  std::unique_ptr<EngineConnectors> connectors;
 
   // ---- types ----
   Status register_node(NodeTypeInfo info, NodeFactory factory);
