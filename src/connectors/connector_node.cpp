@@ -33,6 +33,7 @@ struct CallCtx {
   Value cursor;          // next cursor (cursor kind)
   std::string next_url;  // next link
   std::int64_t page_no = 0;
+  Array dry_requests;  // dry run: every request that would have been sent
 };
 
 using Ctx = std::shared_ptr<CallCtx>;
@@ -41,11 +42,22 @@ void send(const Ctx& c);
 
 void fail(const Ctx& c, const Status& s) { c->done(Status(s.code(), c->redactor.text(s.message()))); }
 
+// A dry run's output: the operation's sample answer (so later nodes have data to
+// read) with "dry_run" and the request(s) that would have been sent; a sample that
+// is not an object goes under "value".
+Value dry_output(const Ctx& c, Value sample) {
+  Value out = sample.is_object() ? std::move(sample) : Value::object({{"value", std::move(sample)}});
+  out["dry_run"] = Value(true);
+  out["request"] = c->dry_requests.back();
+  if (c->dry_requests.size() > 1) out["requests"] = Value(c->dry_requests);
+  return out;
+}
+
 // A request finished: the next step, or the call's output.
 void succeed(const Ctx& c, Value v) {
   const auto& steps = c->op->steps();
   if (steps.empty() || c->step + 1 >= steps.size()) {
-    c->done(std::move(v));
+    c->done(c->svc->dry_run ? dry_output(c, std::move(v)) : std::move(v));
     return;
   }
   c->params["steps"][c->cur->operation().name] = std::move(v);
@@ -88,6 +100,24 @@ Result<Value> extract(const Ctx& c, const Value& body) {
   if (!parsed.ok())
     return Status(StatusCode::unavailable, c->where + ": '" + out.path + "' is not valid JSON: " + parsed.status().message());
   return std::move(*parsed);
+}
+
+// The current request's sample answer, extracted like a real one (a paginated
+// operation: the first page's items). "{{sandbox}}" in samples becomes a host that
+// cannot resolve, since nothing is sent.
+Value sample_output(const Ctx& c) {
+  const Operation& op = c->cur->operation();
+  Value body = op.sample_response;
+  std::string text = body.dump();
+  for (auto pos = text.find("{{sandbox}}"); pos != std::string::npos; pos = text.find("{{sandbox}}", pos))
+    text.replace(pos, 11, "https://sandbox.invalid");
+  if (auto parsed = Value::parse(text); parsed.ok()) body = std::move(*parsed);
+  if (op.pagination.kind != Pagination::Kind::none) {
+    const Value* items = find_path(body, op.pagination.items);
+    return items != nullptr && items->is_array() ? *items : Value(Array{});
+  }
+  auto out = extract(c, body);
+  return out.ok() ? std::move(*out) : Value();
 }
 
 void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
@@ -197,7 +227,8 @@ void send(const Ctx& c) {
     shown.url = c->redactor.text(req.url);
     Value d = describe_request(shown);
     if (d.find("body") != nullptr) d["body"] = c->redactor.value(*d.find("body"));
-    succeed(c, Value::object({{"dry_run", true}, {"request", std::move(d)}}));
+    c->dry_requests.push_back(std::move(d));
+    succeed(c, sample_output(c));
     return;
   }
   if (!c->svc->transport) return fail(c, unavailable(c->where + ": no HTTP client is configured"));
