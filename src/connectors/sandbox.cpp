@@ -231,6 +231,9 @@ SandboxReply Sandbox::handle(const std::string& method, const std::string& targe
   std::vector<const Route*> candidates;
   bool path_matched = false;
   for (auto& r : routes_) {
+    // Routes are sorted exact first: a wildcard (webhook, step URL) only serves
+    // what no operation's own path does.
+    if (r->wildcard && !candidates.empty()) break;
     if (!std::regex_match(path, r->path)) continue;
     path_matched = true;
     if (r->op->method == method) candidates.push_back(r.get());
