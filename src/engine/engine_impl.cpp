@@ -38,7 +38,9 @@ EngineImpl::EngineImpl(EngineOptions o)
       outbound(net::OutboundPolicy::from_environment()) {
   std::map<std::string, NodeFactory, std::less<>> builtins;
   add_builtin_node_factories(builtins);
-  builtins.emplace("http.request", net::http_request_factory(net_services()));
+  net::NetServices http_services = net_services();
+  http_services.dry_run = options.dry_run;  // --dry-run: nothing is sent
+  builtins.emplace("http.request", net::http_request_factory(http_services));
   for (auto& [name, f] : builtins) node_factories_.emplace(name, std::move(f));
   // Every connector operation; types from connectors_dir are added to (or replace
   // the compiled-in ones in) this engine's catalog.

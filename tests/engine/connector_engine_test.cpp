@@ -274,3 +274,26 @@ TEST_CASE("an app's health check runs its declared request", "[connector][engine
   CHECK(good->find("response")->get_string("team") == "T");
   CHECK(slack.requests()[1].header("Authorization") == "Bearer xoxb-h");
 }
+
+TEST_CASE("dry run covers http.request too: nothing is sent, secrets are redacted", "[connector][engine]") {
+  FakeHttpServer api;
+  EngineOptions o;
+  o.threads = 1;
+  o.dry_run = true;
+  o.allow_hosts = {"127.0.0.1"};
+  Engine engine(o);
+  std::string wf = R"({"id": "h", "trigger": {"type": "manual"}, "nodes": [
+      {"id": "get", "type": "http.request", "params": {"method": "POST", "url": ")" + api.url() +
+                   R"(/x?api_key=QSECRET&page=2", "headers": {"Authorization": "Bearer HSECRET"}, "body": {"a": 1}}}]})";
+  RunRecord r = run_once(engine, wf.c_str(), Value::object());
+  INFO(error_of(r));
+  REQUIRE(r.status == RunStatus::succeeded);
+  CHECK(api.requests().empty());
+  const Value& req = *r.node("get")->output.find("request");
+  CHECK(req.get_string("url") == api.url() + "/x?api_key=[REDACTED]&page=2");
+  CHECK(req.find("headers")->get_string("Authorization") == "[REDACTED]");
+  CHECK(req.find("body")->get_int("a") == 1);
+  std::string out = r.node("get")->output.dump();
+  CHECK(out.find("QSECRET") == std::string::npos);
+  CHECK(out.find("HSECRET") == std::string::npos);
+}
