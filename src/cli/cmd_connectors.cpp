@@ -23,6 +23,8 @@ void print_app(const Value& d) {
             << "  auth:      " << join_strings(*d.find("auth")) << "\n";
   if (const Value* idem = d.find("idempotency_header"); idem && idem->is_string())
     std::cout << "  idempotency header: " << idem->as_string() << "\n";
+  if (const Value* rl = d.find("rate_limit"); rl && rl->is_object())
+    std::cout << "  rate limit: " << rl->find("per_second")->dump() << "/s, burst " << rl->find("burst")->dump() << "\n";
   std::cout << "  operations:\n";
   for (auto& op : d.find("operations")->as_array()) {
     std::cout << "    " << op.get_string("type") << "  " << op.get_string("method") << " " << op.get_string("path") << "\n";

@@ -124,6 +124,10 @@ Value Registry::describe(const Manifest& m) const {
                         {"base_url", m.base_url},
                         {"auth", Value(std::move(auth))},
                         {"idempotency_header", m.idempotency_header.empty() ? Value() : Value(m.idempotency_header)},
+                        {"rate_limit", m.rate_limit_per_second > 0 ? Value::object({{"per_second", m.rate_limit_per_second},
+                                                                                    {"burst", m.rate_limit_burst}})
+                                                                   : Value()},
+                        {"health_check", m.health.has_value()},
                         {"operations", Value(std::move(ops))}});
 }
 

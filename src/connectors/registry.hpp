@@ -48,7 +48,8 @@ class Registry {
   // The factory for `<app>.<operation>`, or not_found.
   Result<NodeFactory> factory(std::string_view type, std::shared_ptr<const ConnectorServices> services) const;
 
-  // {"app","title","category","description","docs","base_url","auth":[kinds],"operations":[{"type","method","path","description","params"}]}
+  // {"app","title","category","description","docs","base_url","auth":[kinds],"idempotency_header",
+  //  "rate_limit":{"per_second","burst"}|null,"health_check":bool,"operations":[{"type","method","path","description","params"}]}
   Value describe(const Manifest& manifest) const;
 
  private:

@@ -39,8 +39,11 @@ class SandboxServer {
   Sandbox& sandbox() noexcept { return *sandbox_; }
 
  private:
+  struct Delays;  // timers of delayed answers, cancelled by stop()
+
   detail::IoPool& pool_;
   std::unique_ptr<Sandbox> sandbox_;
+  std::shared_ptr<Delays> delays_;
   std::unique_ptr<http::HttpServer> server_;
 };
 
