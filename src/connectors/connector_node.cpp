@@ -34,6 +34,7 @@ struct CallCtx {
   std::string next_url;  // next link
   std::int64_t page_no = 0;
   Array dry_requests;  // dry run: every request that would have been sent
+  std::string dry_warning;  // dry run: why the credential could not be used
 };
 
 using Ctx = std::shared_ptr<CallCtx>;
@@ -50,6 +51,7 @@ Value dry_output(const Ctx& c, Value sample) {
   out["dry_run"] = Value(true);
   out["request"] = c->dry_requests.back();
   if (c->dry_requests.size() > 1) out["requests"] = Value(c->dry_requests);
+  if (!c->dry_warning.empty()) out["warning"] = Value(c->redactor.text(c->dry_warning));
   return out;
 }
 
@@ -236,6 +238,33 @@ void send(const Ctx& c) {
   c->svc->transport(std::move(req), [c, sent = std::move(sent)](Result<HttpResponse> r) { on_response(c, sent, std::move(r)); });
 }
 
+// The node's credential: from the embedding program, else the vault.
+Status read_credential(const Ctx& c) {
+  const Manifest& m = *c->manifest;
+  std::optional<Value> supplied;
+  if (c->svc->credentials) supplied = c->svc->credentials(c->credential_name);
+  if (supplied) {
+    if (!supplied->is_object())
+      return failed_precondition(c->where + ": credential '" + c->credential_name + "' is not an object of fields");
+    c->fields = std::move(*supplied);
+  } else {
+    if (c->svc->vault == nullptr)
+      return failed_precondition(c->where + ": credential '" + c->credential_name +
+                                 "' cannot be read: no vault (give the engine a database)");
+    auto cred = c->svc->vault->get(c->credential_name);
+    if (!cred.ok()) return Status(cred.status().code(), c->where + ": " + cred.status().message());
+    if (!cred->connector.empty() && cred->connector != m.app)
+      return failed_precondition(c->where + ": credential '" + c->credential_name + "' is for " + cred->connector +
+                                 ", not " + m.app);
+    c->fields = std::move(cred->fields);
+  }
+  c->redactor.add_credential_fields(c->fields);
+  auto a = choose_auth(m, c->fields);
+  if (!a.ok()) return a.status();
+  c->auth = *a;
+  return {};
+}
+
 void start(const Ctx& c) {
   auto prepared = c->op->prepare_params(c->input_params);
   if (!prepared.ok()) return fail(c, prepared.status());
@@ -257,27 +286,13 @@ void start(const Ctx& c) {
     return send(c);
   }
   if (!c->credential_name.empty()) {
-    std::optional<Value> supplied;
-    if (c->svc->credentials) supplied = c->svc->credentials(c->credential_name);
-    if (supplied) {
-      if (!supplied->is_object())
-        return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name + "' is not an object of fields"));
-      c->fields = std::move(*supplied);
-    } else {
-      if (c->svc->vault == nullptr)
-        return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name +
-                                               "' cannot be read: no vault (give the engine a database)"));
-      auto cred = c->svc->vault->get(c->credential_name);
-      if (!cred.ok()) return fail(c, Status(cred.status().code(), c->where + ": " + cred.status().message()));
-      if (!cred->connector.empty() && cred->connector != m.app)
-        return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name + "' is for " +
-                                               cred->connector + ", not " + m.app));
-      c->fields = std::move(cred->fields);
+    if (Status s = read_credential(c); !s.ok()) {
+      if (!c->svc->dry_run) return fail(c, s);
+      // A dry run still shows the request, flagged, without authentication.
+      c->dry_warning = s.message() + "; the request is shown without authentication";
+      c->fields = Value::object();
+      c->auth = nullptr;
     }
-    c->redactor.add_credential_fields(c->fields);
-    auto a = choose_auth(m, c->fields);
-    if (!a.ok()) return fail(c, a.status());
-    c->auth = *a;
   } else if ((needs_auth || needs_fields) && !c->svc->dry_run) {
     return fail(c, failed_precondition(c->where + ": this node needs a credential (set the node's \"credential\")"));
   }

@@ -297,3 +297,14 @@ TEST_CASE("dry run covers http.request too: nothing is sent, secrets are redacte
   CHECK(out.find("QSECRET") == std::string::npos);
   CHECK(out.find("HSECRET") == std::string::npos);
 }
+
+TEST_CASE("dry run without a readable credential shows the request flagged, without auth", "[connector][engine]") {
+  Engine engine({.threads = 1, .dry_run = true});
+  RunRecord r = run_once(engine, kSlackWorkflow, Value::object({{"from", "+4930"}}));
+  INFO(error_of(r));
+  REQUIRE(r.status == RunStatus::succeeded);
+  const Value& out = r.node("post")->output;
+  CHECK(out.get_string("warning").find("credential 'slack' cannot be read: no vault") != std::string::npos);
+  CHECK(out.find("request")->find("headers")->find("Authorization") == nullptr);
+  CHECK(out.find("request")->get_string("url") == "https://slack.com/api/chat.postMessage");
+}
