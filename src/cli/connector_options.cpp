@@ -38,9 +38,10 @@ Status ConnectorSession::apply(const Args& args, EngineOptions& options) {
   const auto& dirs = args.all("--connectors");
   if (dirs.size() > 1) return invalid_argument("--connectors takes one directory");
   if (!dirs.empty()) options.connectors_dir = dirs.front();
-  if (!args.has("--sandbox")) return {};
+  // Read the manifests now: a broken one is reported before the workflow is parsed.
   auto registry = load_registry(args);
   if (!registry.ok()) return registry.status();
+  if (!args.has("--sandbox")) return {};
   registry_ = std::move(*registry);
   pool_ = std::make_unique<detail::IoPool>(1);
   pool_->start();

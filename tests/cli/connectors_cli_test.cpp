@@ -4,6 +4,9 @@
 
 #include <signal.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "cli/famulor_process.hpp"
 #include "famulor/value.hpp"
 #include "support/paths.hpp"
@@ -153,4 +156,30 @@ TEST_CASE("famulor sandbox refuses a bad --listen", "[cli][connector]") {
   auto r = run_famulor({"sandbox", "--listen", "127.0.0.1:99999"});
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("not a port number") != std::string::npos);
+}
+
+TEST_CASE("famulor run --connectors adds an app; a missing directory is reported first", "[cli][connector]") {
+  TempDir dir;
+  std::ofstream(dir / "acme.json") << R"({"app": "acme", "title": "Acme", "category": "crm", "description": "d",
+    "base_url": "https://api.acme.example", "auth": [{"kind": "bearer"}],
+    "operations": {"ping": {"description": "Ping", "method": "POST", "path": "/ping",
+      "params": [{"name": "who", "type": "string", "required": true}], "body": {"who": "{{ params.who }}"},
+      "sample_response": {"pong": true}}}})";
+  std::ofstream(dir / "wf.json") << R"({"id": "a", "trigger": {"type": "manual"}, "nodes": [
+    {"id": "p", "type": "acme.ping", "credential": "c", "params": {"who": "me"}}]})";
+  std::string manifests = (dir / "m").string();
+  std::filesystem::create_directory(manifests);
+  std::filesystem::rename(dir / "acme.json", dir / "m" / "acme.json");
+  std::string wf = (dir / "wf.json").string();
+
+  auto sandboxed = run_famulor({"run", wf, "--connectors", manifests, "--sandbox"});
+  INFO(sandboxed.out << sandboxed.err);
+  REQUIRE(sandboxed.exit_code == 0);
+  CHECK(sandboxed.err.find("POST /acme/ping") != std::string::npos);
+  auto listed = run_famulor({"connectors", "list", "--connectors", manifests});
+  CHECK(listed.out.find("acme") != std::string::npos);
+  auto missing = run_famulor({"run", wf, "--connectors", (dir / "nope").string()});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("does not exist") != std::string::npos);
+  CHECK(run_famulor({"run", wf}).err.find("unknown type 'acme.ping'") != std::string::npos);
 }
