@@ -52,6 +52,11 @@ Status Registry::add(Manifest manifest) {
   return {};
 }
 
+void Registry::add_shared(std::shared_ptr<const Manifest> manifest) {
+  std::string app = manifest->app;
+  apps_[app] = std::move(manifest);
+}
+
 const Manifest* Registry::find(std::string_view app) const {
   auto it = apps_.find(app);
   return it == apps_.end() ? nullptr : it->second.get();

@@ -38,6 +38,8 @@ class Registry {
   // Adds (or replaces, by app id) the manifests of every *.json file in `dir`.
   Status load_dir(const std::string& dir);
   Status add(Manifest manifest);
+  // Shares an already parsed manifest (an engine layering its own over the built-in ones).
+  void add_shared(std::shared_ptr<const Manifest> manifest);
 
   const Manifest* find(std::string_view app) const;
   std::shared_ptr<const Manifest> manifest(std::string_view app) const;  // nullptr when absent

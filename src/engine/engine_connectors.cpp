@@ -47,14 +47,14 @@ std::unique_ptr<EngineConnectors> make_engine_connectors(const EngineOptions& o,
                                                          net::OutboundPolicy& policy) {
   auto ec = std::make_unique<EngineConnectors>();
   const auto& builtin = connectors::builtin_registry();
-  for (auto& m : builtin.apps()) (void)ec->registry.add(*m);
+  for (auto& m : builtin.apps()) ec->registry.add_shared(m);
   if (!o.connectors_dir.empty()) {
     connectors::Registry extra;
     if (Status s = extra.load_dir(o.connectors_dir); !s.ok() && ec->error.ok())
       ec->error = Status(s.code(), "--connectors " + o.connectors_dir + ": " + s.message());
     for (auto& m : extra.apps()) {
       for (auto& [_, op] : m->operations) ec->extra_types.push_back(connectors::node_type_info(*m, op));
-      (void)ec->registry.add(*m);
+      ec->registry.add_shared(m);
     }
   }
   for (auto& h : o.allow_hosts)
