@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The README's first command: installs what is missing, builds famulor and runs the
-# demo workflow offline. Prints the run as JSON.
+# demo workflows offline: the triage workflow (built-in nodes only) and the CRM
+# workflow (OpenAI, HubSpot, Slack) against the built-in sandbox. Prints each run as JSON.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/cmake/install-deps.sh"
 cmake -S "$root" -B "$root/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$root/build" -j "$(nproc)" --target famulor_cli
-echo "== famulor validate examples/workflows/triage_call.json"
-"$root/build/famulor" validate "$root/examples/workflows/triage_call.json"
+echo "== famulor validate examples/workflows/triage_call.json examples/workflows/post_call_crm.json"
+"$root/build/famulor" validate "$root/examples/workflows/triage_call.json" "$root/examples/workflows/post_call_crm.json"
 echo "== famulor run examples/workflows/triage_call.json --event examples/events/call_ended.json"
 "$root/build/famulor" run "$root/examples/workflows/triage_call.json" --event "$root/examples/events/call_ended.json"
+echo "== famulor run examples/workflows/post_call_crm.json --event examples/events/call_ended.json --sandbox"
+echo "   (every connector points at the in-process sandbox: no network, no real credentials)"
+"$root/build/famulor" run "$root/examples/workflows/post_call_crm.json" --event "$root/examples/events/call_ended.json" --sandbox

@@ -49,6 +49,29 @@ struct EngineOptions {
   std::vector<std::string> allowed_env;
   // Bound on expression evaluation work per template (see docs/expressions.md).
   std::uint64_t max_expression_steps = 100'000;
+
+  // ---- connectors (docs/connectors.md) ----
+  // A directory of connector manifests (*.json) added to the compiled-in ones, or
+  // replacing them by app id; "" = none. A broken manifest makes start() fail.
+  std::string connectors_dir;
+  // When set ("http://127.0.0.1:4010"), every connector calls "<url>/<app>" (a
+  // `famulor sandbox`), that host is allowed by the outbound policy, and nodes
+  // use placeholder credentials the sandbox accepts (the vault is not read).
+  std::string sandbox_url;
+  // Connector calls are not sent: each connector node succeeds with
+  // {"dry_run": true, "request": {"method","url","headers","body"}}, secrets redacted.
+  bool dry_run = false;
+  // The vault's master key file (base64 of 32 bytes, or 32 raw bytes); "" =
+  // FAMULOR_MASTER_KEY. The vault lives in `db`; without `db` there is none.
+  std::string master_key_file;
+  // Extra hosts, addresses or CIDRs connector and http.request calls may reach
+  // (added to FAMULOR_ALLOW_HOSTS).
+  std::vector<std::string> allow_hosts;
+  // Credentials supplied by the embedding program, asked first: the fields of the
+  // credential a node names ({"access_token": ...}), or nullopt to fall back to
+  // the vault. Called from worker threads, concurrently.
+  std::function<std::optional<Value>(const std::string& name)> credentials;
+
   // With a store: start() resumes every unfinished run in it. A short-lived
   // process sharing the store with a server (`famulor run --db`, `famulor runs
   // retry`) sets false so that it runs only what it starts itself.

@@ -7,6 +7,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/connector_options.hpp"
 #include "famulor/engine.hpp"
 
 namespace famulor::cli {
@@ -35,7 +36,9 @@ void print_problems(const std::vector<Problem>& problems, const Status& status) 
 int cmd_run(int argc, char** argv) {
   const Command& self = command("run");
   std::string error;
-  auto args = parse_args(argc, argv, 1, ArgSpec{{"--event", "--workflows", "--threads", "--db"}, {}}, error);
+  ArgSpec spec{{"--event", "--workflows", "--threads"}, {}};
+  add_connector_args(spec);
+  auto args = parse_args(argc, argv, 1, spec, error);
   if (!args) return usage_error(self, error);
   if (args->positionals.size() != 1) return usage_error(self, "expected exactly one WORKFLOW file");
 
@@ -47,11 +50,14 @@ int cmd_run(int argc, char** argv) {
       return usage_error(self, "--threads needs a number");
     }
   }
-  if (auto db = args->get("--db")) {  // a durable run, recorded in the store's history
-    if (db->empty()) return usage_error(self, "--db needs a path");
-    options.db = *db;
-    options.resume_unfinished = false;  // run only this run, not the store's other unfinished ones
+  ConnectorSession connectors;  // outlives the engine: the in-process sandbox
+  if (auto st = connectors.apply(*args, options); !st.ok()) {
+    std::cerr << "famulor run: " << st.message() << "\n";
+    return 1;
   }
+  // --db: a durable run in the store's history; run only this run, not the
+  // store's other unfinished ones (a server sharing the file owns those).
+  if (!options.db.empty()) options.resume_unfinished = false;
   Engine engine(options);
 
   std::vector<Problem> problems;
@@ -108,6 +114,7 @@ int cmd_run(int argc, char** argv) {
   }
   RunRecord record = handle->wait();
   engine.stop();
+  connectors.report();
   std::cout << record.to_json().pretty() << "\n";
   return record.status == RunStatus::succeeded ? 0 : 1;
 }

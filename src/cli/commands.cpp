@@ -14,13 +14,23 @@ const std::vector<Command>& commands() {
        "Exit status: 0 when every file is valid, 1 otherwise, 2 on a usage error.\n",
        cmd_validate},
       {"run", "run a workflow once for one event and print the run",
-       "usage: famulor run WORKFLOW [--event EVENT.json] [--workflows DIR] [--threads N] [--db PATH]\n"
+       "usage: famulor run WORKFLOW [--event EVENT.json] [--workflows DIR] [--threads N]\n"
+       "                   [--db PATH] [--dry-run] [--sandbox] [--connectors DIR]\n"
+       "                   [--allow-host HOST]... [--master-key-file FILE]\n"
        "\n"
        "Runs WORKFLOW once with the event in EVENT.json (`-` reads standard input; no\n"
        "--event means the empty object) as its trigger, waits for the run to finish and\n"
        "prints the run as JSON. --workflows DIR installs every *.json workflow in DIR\n"
-       "as well, so `subworkflow` nodes can call them.\n"       "--db PATH records the workflow version and the run in the store at PATH (see\n"
+       "as well, so `subworkflow` nodes can call them.\n"
+       "--db PATH records the workflow version and the run in the store at PATH (see\n"
        "`famulor runs`); a `wait` node then sleeps durably.\n"
+       "\n"
+       "Connectors: --dry-run sends nothing; each connector node's output is the exact\n"
+       "request (method, URL, headers with secrets redacted, body). --sandbox starts the\n"
+       "sandbox on 127.0.0.1 and points every connector at it with placeholder\n"
+       "credentials (no network, no real secrets). Otherwise credentials come from the\n"
+       "vault in --db under FAMULOR_MASTER_KEY or --master-key-file. --connectors DIR\n"
+       "adds or overrides manifests; --allow-host lets calls reach an internal host.\n"
        "Exit status: 0 when the run succeeded, 1 when the workflow is invalid or the run\n"
        "failed, 2 on a usage error.\n",
        cmd_run},
@@ -46,6 +56,42 @@ const std::vector<Command>& commands() {
        "the run is unknown, already final (cancel), did not succeed (retry) or the store\n"
        "cannot be opened, 2 on a usage error.\n",
        cmd_runs},
+      {"connectors", "list the installed connectors and their operations",
+       "usage: famulor connectors list [--json] [--connectors DIR]\n"
+       "       famulor connectors show NAME [--json] [--connectors DIR]\n"
+       "\n"
+       "`list` prints one line per app (operations, auth kinds, base URL); `show` prints\n"
+       "an app's operations with their method, path and params. --json prints the same\n"
+       "as JSON. --connectors DIR adds or overrides manifests.\n",
+       cmd_connectors},
+      {"credentials", "manage the encrypted credential vault",
+       "usage: famulor credentials set NAME --connector APP (--field KEY=VALUE... | --from-env PREFIX)\n"
+       "       famulor credentials list [--json]\n"
+       "       famulor credentials delete NAME\n"
+       "       famulor credentials rotate-key [--new-key-file FILE]\n"
+       "   each with [--db PATH] (default famulor.db) [--master-key-file FILE]\n"
+       "\n"
+       "Credentials are encrypted (AES-256-GCM) under the master key: FAMULOR_MASTER_KEY\n"
+       "(base64 of 32 bytes; make one with `head -c32 /dev/urandom | base64`) or\n"
+       "--master-key-file. --from-env PREFIX takes every variable PREFIXNAME as field\n"
+       "`name` (HUBSPOT_ACCESS_TOKEN with --from-env HUBSPOT_ -> access_token).\n"
+       "`list` shows names, apps, key ids and whether the current key opens each one,\n"
+       "never a value. `rotate-key` re-encrypts everything under a new key: read from\n"
+       "--new-key-file when that file exists, else generated (written to the file, mode\n"
+       "0600, or printed alone on stdout).\n",
+       cmd_credentials},
+      {"sandbox", "serve local fakes of every connector's API",
+       "usage: famulor sandbox [--listen HOST:PORT] [--connectors DIR]\n"
+       "\n"
+       "Serves every connector's API from its manifest (default 127.0.0.1:4010) until\n"
+       "SIGINT or SIGTERM; prints `listening on http://HOST:PORT` first. Requests go to\n"
+       "/<app>/<the app's path>; the sandbox checks method, path, credentials and\n"
+       "required fields and answers sample responses. Point a connector at it with\n"
+       "FAMULOR_<APP>_BASE_URL=http://HOST:PORT/<app>. Control routes:\n"
+       "GET /_sandbox/requests (what it received), DELETE /_sandbox/requests,\n"
+       "POST /_sandbox/fail {\"app\",\"operation\"?,\"status\",\"body\"?,\"delay_ms\"?,\"count\"?},\n"
+       "GET /_sandbox/apps.\n",
+       cmd_sandbox},
   };
   return kCommands;
 }

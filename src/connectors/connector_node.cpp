@@ -2,6 +2,7 @@
 
 #include "connectors/errors.hpp"
 #include "connectors/json_path.hpp"
+#include "connectors/placeholder_credentials.hpp"
 #include "connectors/request_builder.hpp"
 #include "security/redact.hpp"
 #include "security/vault.hpp"
@@ -32,6 +33,8 @@ struct CallCtx {
   Value cursor;          // next cursor (cursor kind)
   std::string next_url;  // next link
   std::int64_t page_no = 0;
+  Array dry_requests;  // dry run: every request that would have been sent
+  std::string dry_warning;  // dry run: why the credential could not be used
 };
 
 using Ctx = std::shared_ptr<CallCtx>;
@@ -40,11 +43,23 @@ void send(const Ctx& c);
 
 void fail(const Ctx& c, const Status& s) { c->done(Status(s.code(), c->redactor.text(s.message()))); }
 
+// A dry run's output: the operation's sample answer (so later nodes have data to
+// read) with "dry_run" and the request(s) that would have been sent; a sample that
+// is not an object goes under "value".
+Value dry_output(const Ctx& c, Value sample) {
+  Value out = sample.is_object() ? std::move(sample) : Value::object({{"value", std::move(sample)}});
+  out["dry_run"] = Value(true);
+  out["request"] = c->dry_requests.back();
+  if (c->dry_requests.size() > 1) out["requests"] = Value(c->dry_requests);
+  if (!c->dry_warning.empty()) out["warning"] = Value(c->redactor.text(c->dry_warning));
+  return out;
+}
+
 // A request finished: the next step, or the call's output.
 void succeed(const Ctx& c, Value v) {
   const auto& steps = c->op->steps();
   if (steps.empty() || c->step + 1 >= steps.size()) {
-    c->done(std::move(v));
+    c->done(c->svc->dry_run ? dry_output(c, std::move(v)) : std::move(v));
     return;
   }
   c->params["steps"][c->cur->operation().name] = std::move(v);
@@ -87,6 +102,24 @@ Result<Value> extract(const Ctx& c, const Value& body) {
   if (!parsed.ok())
     return Status(StatusCode::unavailable, c->where + ": '" + out.path + "' is not valid JSON: " + parsed.status().message());
   return std::move(*parsed);
+}
+
+// The current request's sample answer, extracted like a real one (a paginated
+// operation: the first page's items). "{{sandbox}}" in samples becomes a host that
+// cannot resolve, since nothing is sent.
+Value sample_output(const Ctx& c) {
+  const Operation& op = c->cur->operation();
+  Value body = op.sample_response;
+  std::string text = body.dump();
+  for (auto pos = text.find("{{sandbox}}"); pos != std::string::npos; pos = text.find("{{sandbox}}", pos))
+    text.replace(pos, 11, "https://sandbox.invalid");
+  if (auto parsed = Value::parse(text); parsed.ok()) body = std::move(*parsed);
+  if (op.pagination.kind != Pagination::Kind::none) {
+    const Value* items = find_path(body, op.pagination.items);
+    return items != nullptr && items->is_array() ? *items : Value(Array{});
+  }
+  auto out = extract(c, body);
+  return out.ok() ? std::move(*out) : Value();
 }
 
 void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
@@ -162,8 +195,8 @@ void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
 void send(const Ctx& c) {
   const Manifest& m = *c->manifest;
   BuildOptions opts;
-  opts.base_url_override = base_url_from_env(m.app);
-  if (opts.base_url_override.empty() && !c->svc->sandbox_url.empty()) opts.base_url_override = c->svc->sandbox_url + "/" + m.app;
+  // --sandbox points every app at the sandbox, whatever the environment says.
+  opts.base_url_override = c->svc->sandbox_url.empty() ? base_url_from_env(m.app) : c->svc->sandbox_url + "/" + m.app;
   opts.idempotency_key = c->idempotency_key;
   auto built = c->cur->build(c->params, &c->fields, opts);
   if (!built.ok()) return fail(c, built.status());
@@ -196,12 +229,40 @@ void send(const Ctx& c) {
     shown.url = c->redactor.text(req.url);
     Value d = describe_request(shown);
     if (d.find("body") != nullptr) d["body"] = c->redactor.value(*d.find("body"));
-    succeed(c, Value::object({{"dry_run", true}, {"request", std::move(d)}}));
+    c->dry_requests.push_back(std::move(d));
+    succeed(c, sample_output(c));
     return;
   }
   if (!c->svc->transport) return fail(c, unavailable(c->where + ": no HTTP client is configured"));
   HttpRequest sent = req;
   c->svc->transport(std::move(req), [c, sent = std::move(sent)](Result<HttpResponse> r) { on_response(c, sent, std::move(r)); });
+}
+
+// The node's credential: from the embedding program, else the vault.
+Status read_credential(const Ctx& c) {
+  const Manifest& m = *c->manifest;
+  std::optional<Value> supplied;
+  if (c->svc->credentials) supplied = c->svc->credentials(c->credential_name);
+  if (supplied) {
+    if (!supplied->is_object())
+      return failed_precondition(c->where + ": credential '" + c->credential_name + "' is not an object of fields");
+    c->fields = std::move(*supplied);
+  } else {
+    if (c->svc->vault == nullptr)
+      return failed_precondition(c->where + ": credential '" + c->credential_name +
+                                 "' cannot be read: no vault (give the engine a database)");
+    auto cred = c->svc->vault->get(c->credential_name);
+    if (!cred.ok()) return Status(cred.status().code(), c->where + ": " + cred.status().message());
+    if (!cred->connector.empty() && cred->connector != m.app)
+      return failed_precondition(c->where + ": credential '" + c->credential_name + "' is for " + cred->connector +
+                                 ", not " + m.app);
+    c->fields = std::move(cred->fields);
+  }
+  c->redactor.add_credential_fields(c->fields);
+  auto a = choose_auth(m, c->fields);
+  if (!a.ok()) return a.status();
+  c->auth = *a;
+  return {};
 }
 
 void start(const Ctx& c) {
@@ -216,16 +277,22 @@ void start(const Ctx& c) {
   bool needs_auth = false;
   for (auto& a : m.auth) needs_auth = needs_auth || a.kind != AuthKind::none;
   bool needs_fields = !c->op->operation().url_field.empty() || m.base_url.find("{credential.") != std::string::npos;
-  if (!c->credential_name.empty()) {
-    if (c->svc->vault == nullptr)
-      return fail(c, failed_precondition(c->where + ": credential '" + c->credential_name + "' cannot be read: no vault"));
-    auto cred = c->svc->vault->get(c->credential_name);
-    if (!cred.ok()) return fail(c, Status(cred.status().code(), c->where + ": " + cred.status().message()));
-    c->fields = std::move(cred->fields);
-    c->redactor.add_credential_fields(c->fields);
+  if (c->svc->placeholder_credentials) {
+    // Sandbox runs: never a real secret, and nothing to refresh.
+    c->fields = placeholder_credential(m);
     auto a = choose_auth(m, c->fields);
     if (!a.ok()) return fail(c, a.status());
     c->auth = *a;
+    return send(c);
+  }
+  if (!c->credential_name.empty()) {
+    if (Status s = read_credential(c); !s.ok()) {
+      if (!c->svc->dry_run) return fail(c, s);
+      // A dry run still shows the request, flagged, without authentication.
+      c->dry_warning = s.message() + "; the request is shown without authentication";
+      c->fields = Value::object();
+      c->auth = nullptr;
+    }
   } else if ((needs_auth || needs_fields) && !c->svc->dry_run) {
     return fail(c, failed_precondition(c->where + ": this node needs a credential (set the node's \"credential\")"));
   }

@@ -52,6 +52,11 @@ Status Registry::add(Manifest manifest) {
   return {};
 }
 
+void Registry::add_shared(std::shared_ptr<const Manifest> manifest) {
+  std::string app = manifest->app;
+  apps_[app] = std::move(manifest);
+}
+
 const Manifest* Registry::find(std::string_view app) const {
   auto it = apps_.find(app);
   return it == apps_.end() ? nullptr : it->second.get();
@@ -124,6 +129,10 @@ Value Registry::describe(const Manifest& m) const {
                         {"base_url", m.base_url},
                         {"auth", Value(std::move(auth))},
                         {"idempotency_header", m.idempotency_header.empty() ? Value() : Value(m.idempotency_header)},
+                        {"rate_limit", m.rate_limit_per_second > 0 ? Value::object({{"per_second", m.rate_limit_per_second},
+                                                                                    {"burst", m.rate_limit_burst}})
+                                                                   : Value()},
+                        {"health_check", m.health.has_value()},
                         {"operations", Value(std::move(ops))}});
 }
 

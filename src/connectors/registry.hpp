@@ -38,6 +38,8 @@ class Registry {
   // Adds (or replaces, by app id) the manifests of every *.json file in `dir`.
   Status load_dir(const std::string& dir);
   Status add(Manifest manifest);
+  // Shares an already parsed manifest (an engine layering its own over the built-in ones).
+  void add_shared(std::shared_ptr<const Manifest> manifest);
 
   const Manifest* find(std::string_view app) const;
   std::shared_ptr<const Manifest> manifest(std::string_view app) const;  // nullptr when absent
@@ -48,7 +50,8 @@ class Registry {
   // The factory for `<app>.<operation>`, or not_found.
   Result<NodeFactory> factory(std::string_view type, std::shared_ptr<const ConnectorServices> services) const;
 
-  // {"app","title","category","description","docs","base_url","auth":[kinds],"operations":[{"type","method","path","description","params"}]}
+  // {"app","title","category","description","docs","base_url","auth":[kinds],"idempotency_header",
+  //  "rate_limit":{"per_second","burst"}|null,"health_check":bool,"operations":[{"type","method","path","description","params"}]}
   Value describe(const Manifest& manifest) const;
 
  private:

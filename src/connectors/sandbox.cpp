@@ -20,6 +20,9 @@ struct Sandbox::Route {
   bool wildcard = false;                  // any path under /<app>/ (webhook and step URLs)
   std::vector<std::string> required_body;
   std::vector<std::string> required_query;
+  // Constant (non-template) scalars of the body by object path: how operations that
+  // share a method and path (the OpenAI recipes) are told apart.
+  std::vector<std::pair<std::vector<std::string>, Value>> constants;
 };
 
 struct Sandbox::Failure {
@@ -115,6 +118,32 @@ std::vector<std::string> form_keys(const std::string& body) {
   return keys;
 }
 
+void collect_constants(const Value& v, std::vector<std::string>& path,
+                       std::vector<std::pair<std::vector<std::string>, Value>>& out) {
+  if (v.is_object()) {
+    for (auto& [k, x] : v.as_object()) {
+      path.push_back(k);
+      collect_constants(x, path, out);
+      path.pop_back();
+    }
+  } else if (!path.empty() && (v.is_bool() || v.is_number() ||
+                               (v.is_string() && v.as_string().find("{{") == std::string::npos))) {
+    out.emplace_back(path, v);
+  }
+}
+
+// Constants of the route the body repeats, minus those it contradicts.
+int constant_score(const Sandbox::Route& r, const Value& body) {
+  int score = 0;
+  for (auto& [path, want] : r.constants) {
+    const Value* v = &body;
+    for (auto& k : path) v = v && v->is_object() ? v->find(k) : nullptr;
+    if (v == nullptr) continue;
+    score += *v == want ? 1 : -1;
+  }
+  return score;
+}
+
 void add_routes(std::vector<std::unique_ptr<Sandbox::Route>>& routes, const Manifest& m, const Operation& op,
                 const std::string& name) {
   if (!op.steps.empty()) {
@@ -141,6 +170,8 @@ void add_routes(std::vector<std::unique_ptr<Sandbox::Route>>& routes, const Mani
   if (op.body.is_object())
     for (auto& [k, v] : op.body.as_object())
       if (always_sent(v, op)) r->required_body.push_back(k);
+  std::vector<std::string> path;
+  collect_constants(op.body, path, r->constants);
   if (op.query.is_object())
     for (auto& [k, v] : op.query.as_object())
       if (always_sent(v, op)) r->required_query.push_back(k);
@@ -176,7 +207,10 @@ std::optional<HttpResponse> Sandbox::check(const Route& r, const Headers& header
 
 Sandbox::Sandbox(const Registry& registry, std::string self_url) : registry_(registry), self_url_(std::move(self_url)) {
   for (auto& m : registry_.apps())
+  {
     for (auto& [name, op] : m->operations) add_routes(routes_, *m, op, name);
+    if (m->health) add_routes(routes_, *m, *m->health, "health");
+  }
   // Exact paths first, wildcards last.
   std::stable_partition(routes_.begin(), routes_.end(), [](const auto& r) { return !r->wildcard; });
 }
@@ -197,6 +231,9 @@ SandboxReply Sandbox::handle(const std::string& method, const std::string& targe
   std::vector<const Route*> candidates;
   bool path_matched = false;
   for (auto& r : routes_) {
+    // Routes are sorted exact first: a wildcard (webhook, step URL) only serves
+    // what no operation's own path does.
+    if (r->wildcard && !candidates.empty()) break;
     if (!std::regex_match(path, r->path)) continue;
     path_matched = true;
     if (r->op->method == method) candidates.push_back(r.get());
@@ -228,18 +265,26 @@ SandboxReply Sandbox::handle(const std::string& method, const std::string& targe
     auto j = Value::parse(body);
     parsed_body = j.ok() ? std::move(*j) : Value(body);
   }
-  // Several operations may share a method and path (the OpenAI recipes): the first
-  // whose checks pass serves the request; otherwise the first one's complaint.
+  // Several operations may share a method and path (the OpenAI recipes): of those
+  // whose checks pass, the one whose constant body members the request repeats
+  // best serves it; when none passes, the first one's complaint.
   const Route* route = candidates.front();
   std::optional<HttpResponse> complaint;
+  int best = 0;
+  bool found = false;
   for (const Route* c : candidates) {
     auto problem = check(*c, headers, parsed_query, parsed_body, body);
-    if (!problem) {
-      route = c;
-      complaint.reset();
-      break;
+    if (problem) {
+      if (!found && !complaint) complaint = std::move(problem);
+      continue;
     }
-    if (!complaint) complaint = std::move(problem);
+    int score = constant_score(*c, parsed_body);
+    if (!found || score > best) {
+      route = c;
+      best = score;
+      found = true;
+      complaint.reset();
+    }
   }
   security::Redactor redactor;
   Value record = Value::object({{"app", route->app},

@@ -5,7 +5,9 @@
 // Thread-safety: set up once before nodes are created; read-only afterwards.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "connectors/auth.hpp"
@@ -18,6 +20,9 @@ class Vault;
 namespace famulor::connectors {
 
 struct ConnectorServices {
+  // Asked first for a node's credential fields (EngineOptions::credentials);
+  // nullopt falls back to the vault.
+  std::function<std::optional<Value>(const std::string& name)> credentials;
   security::Vault* vault = nullptr;  // nullptr: nodes that need a credential fail clearly
   Transport transport;               // empty: calls fail with unavailable (unless dry_run)
   std::shared_ptr<OAuthRefresher> oauth;
@@ -26,6 +31,8 @@ struct ConnectorServices {
   bool dry_run = false;
   // When set, every app's base URL is "<sandbox_url>/<app>" (famulor --sandbox).
   std::string sandbox_url;
+  // Nodes use placeholder_credential() instead of reading a credential (sandbox runs).
+  bool placeholder_credentials = false;
   int max_pages_default = 10;
 };
 

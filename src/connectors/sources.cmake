@@ -11,7 +11,10 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/registry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/client_transport.cpp
   ${CMAKE_CURRENT_LIST_DIR}/catalog_types.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/sandbox.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/placeholder_credentials.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/health.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sandbox_server.cpp)
 
 # The manifests in connectors/ are compiled in: one generated .cpp holds them all.
 file(GLOB famulor_connector_manifests CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/connectors/*.json)

@@ -38,9 +38,21 @@ EngineImpl::EngineImpl(EngineOptions o)
       outbound(net::OutboundPolicy::from_environment()) {
   std::map<std::string, NodeFactory, std::less<>> builtins;
   add_builtin_node_factories(builtins);
-  builtins.emplace("http.request", net::http_request_factory(net_services()));
+  net::NetServices http_services = net_services();
+  http_services.dry_run = options.dry_run;  // --dry-run: nothing is sent
+  builtins.emplace("http.request", net::http_request_factory(http_services));
   for (auto& [name, f] : builtins) node_factories_.emplace(name, std::move(f));
   trigger_factories_.emplace("schedule", [this](const Workflow& wf) { return make_schedule_trigger(*this, wf); });
+  // Every connector operation; types from connectors_dir are added to (or replace
+  // the compiled-in ones in) this engine's catalog.
+  connectors = make_engine_connectors(options, net_services(), outbound);
+  for (auto& info : connectors->extra_types) (void)catalog.replace_node(info);
+  for (auto& m : connectors->registry.apps())
+    for (auto& [op, _] : m->operations) {
+      std::string type = m->app + "." + op;
+      if (auto f = connectors->registry.factory(type, connectors->services); f.ok())
+        node_factories_.insert_or_assign(type, std::move(*f));
+    }
 }
 
 EngineImpl::~EngineImpl() {
@@ -166,6 +178,7 @@ Status EngineImpl::start() {
   std::lock_guard life(lifecycle_mu_);
   if (started_) return {};
   if (!store_error_.ok()) return store_error_;
+  if (!connectors->error.ok()) return connectors->error;
   pool.start();
   {
     std::lock_guard lk(runs_mu_);

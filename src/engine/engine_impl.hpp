@@ -22,6 +22,7 @@
 
 #include "common/io_pool.hpp"
 #include "engine/compiled.hpp"
+#include "engine/engine_connectors.hpp"
 #include "engine/journal.hpp"
 #include "engine/run_state.hpp"
 #include "engine/schedule_trigger.hpp"
@@ -56,6 +57,8 @@ class EngineImpl {
   std::unique_ptr<net::HttpClient> http;
   net::OutboundPolicy outbound;
   net::NetServices net_services() noexcept { return {&pool, http.get(), &outbound}; }
+  // Connector nodes: registry, vault, shared services (engine_connectors.hpp).
+  std::unique_ptr<EngineConnectors> connectors;
 
   // ---- types ----
   Status register_node(NodeTypeInfo info, NodeFactory factory);

@@ -9,6 +9,7 @@
 #include "net/http_client.hpp"
 #include "net/outbound_policy.hpp"
 #include "net/url.hpp"
+#include "security/redact.hpp"
 
 namespace famulor::net {
 
@@ -226,6 +227,40 @@ Result<Built> build(const Value& params, const NodeCall& call) {
   return b;
 }
 
+// What a dry run shows instead of sending: the first request as it would go out.
+Value dry_run_output(const HttpClientRequest& req) {
+  security::Redactor redactor;
+  std::vector<std::pair<std::string, std::string>> hs(req.headers.begin(), req.headers.end());
+  if (!req.idempotency_key.empty() && !req.headers.has("Idempotency-Key")) hs.emplace_back("Idempotency-Key", req.idempotency_key);
+  Object headers;
+  for (auto& [k, v] : redactor.headers(hs)) headers.set(k, Value(v));
+  Value body;
+  if (!req.body.empty()) {
+    auto parsed = Value::parse(req.body);
+    body = redactor.value(parsed.ok() ? *parsed : Value(req.body));
+  }
+  // Query parameters named like secrets (?api_key=...) are redacted too.
+  std::string url = req.url.substr(0, req.url.find('?'));
+  if (auto q = req.url.find('?'); q != std::string::npos) {
+    std::string rest = req.url.substr(q + 1);
+    char sep = '?';
+    for (std::size_t i = 0; i <= rest.size();) {
+      auto amp = rest.find('&', i);
+      if (amp == std::string::npos) amp = rest.size();
+      std::string pair = rest.substr(i, amp - i);
+      auto eq = pair.find('=');
+      if (eq != std::string::npos && security::Redactor::is_secret_name(pair.substr(0, eq)))
+        pair = pair.substr(0, eq + 1) + std::string(security::kRedacted);
+      url += sep + pair;
+      sep = '&';
+      i = amp + 1;
+    }
+  }
+  Value r = Value::object({{"method", req.method}, {"url", url}, {"headers", Value(std::move(headers))}});
+  if (!body.is_null()) r["body"] = std::move(body);
+  return Value::object({{"dry_run", true}, {"request", std::move(r)}});
+}
+
 // One node invocation, possibly over several pages.
 struct Exchange : std::enable_shared_from_this<Exchange> {
   Exchange(NodeCall c, NetServices s, Built b) : call(std::move(c)), services(s), built(std::move(b)) {}
@@ -238,6 +273,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
   void send(std::string url) {
     HttpClientRequest req = built.request;
     req.url = std::move(url);
+    if (services.dry_run) return call.succeed(dry_run_output(req));
     auto self = shared_from_this();
     req.cancelled = [self] { return self->call.cancelled(); };
     send_checked(*services.client, *services.pool, *services.policy, std::move(req),

@@ -30,6 +30,9 @@ struct NetServices {
   detail::IoPool* pool = nullptr;
   HttpClient* client = nullptr;
   const OutboundPolicy* policy = nullptr;
+  // Requests are not sent: the node succeeds with {"dry_run": true, "request":
+  // {"method","url","headers","body"}} (secret-named headers redacted).
+  bool dry_run = false;
 };
 
 // The node type as the catalog describes it.

@@ -24,7 +24,7 @@ MasterKey make(std::string_view raw) {
 
 std::string_view master_key_hint() noexcept {
   return "set FAMULOR_MASTER_KEY to base64 of 32 random bytes, e.g. `export FAMULOR_MASTER_KEY=$(openssl rand "
-         "-base64 32)`, or pass --master-key-file FILE";
+         "-base64 32)` or `$(head -c32 /dev/urandom | base64)`, or pass --master-key-file FILE";
 }
 
 Result<MasterKey> MasterKey::from_base64(std::string_view text) {

@@ -8,11 +8,11 @@
 
 #include <famulor/engine.hpp>
 
-#include "cli/cli_process.hpp"
+#include "cli/famulor_process.hpp"
 #include "support/paths.hpp"
 
 using namespace famulor;
-using famulor::test::CliResult;
+using CliResult = famulor::test::ProcessResult;
 using famulor::test::run_famulor;
 
 namespace {

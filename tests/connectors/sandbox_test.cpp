@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include "connectors/json_path.hpp"
+#include "connectors/auth.hpp"
+#include "connectors/placeholder_credentials.hpp"
 #include "connectors/sandbox.hpp"
 #include "harness.hpp"
 
@@ -107,4 +109,39 @@ TEST_CASE("every operation's sample response is what its output path expects", "
       const Value* v = find_path(op.sample_response, op.pagination.kind == Pagination::Kind::none ? op.output.path : op.pagination.items);
       CHECK(v != nullptr);
     }
+}
+
+TEST_CASE("operations sharing a path are told apart; wildcards serve only what no path does", "[connector]") {
+  Sandbox sb(builtin_registry(), "http://sandbox.test");
+  ConnectorHarness h;
+  use_sandbox(h, sb);
+  h.credential("oa", "openai", Value::object({{"api_key", "sk-x"}}));
+  for (const char* op : {"sentiment", "lead_score", "call_summary"}) {
+    INFO(op);
+    auto r = h.call(std::string("openai.") + op, J(R"({"transcript":"User: hi"})"), "oa");
+    REQUIRE(r.ok());
+    CHECK(sb.requests().at(sb.requests().size() - 1)->get_string("operation") == op);
+  }
+  // A Slack message missing its text is refused by chat.postMessage, not taken by
+  // the upload steps' wildcard route.
+  Headers auth{{"Authorization", "Bearer x"}};
+  auto r = sb.handle("POST", "/slack/chat.postMessage", auth, R"({"channel":"C1"})");
+  CHECK(r.response.status == 400);
+  CHECK(r.response.body.find("missing field 'text'") != std::string::npos);
+  // Health checks are served too.
+  CHECK(sb.handle("POST", "/slack/auth.test", auth, "").response.status == 200);
+  CHECK(sb.requests().at(sb.requests().size() - 1)->get_string("operation") == "health");
+}
+
+TEST_CASE("placeholder credentials fit every app's first auth kind", "[connector]") {
+  for (auto& m : builtin_registry().apps()) {
+    INFO(m->app);
+    Value fields = placeholder_credential(*m);
+    auto a = choose_auth(*m, fields);
+    REQUIRE(a.ok());
+    if (*a == nullptr) continue;
+    HttpRequest req;
+    security::Redactor redactor;
+    CHECK(apply_auth(*m, **a, fields, req, redactor).ok());
+  }
 }
