@@ -8,6 +8,7 @@
 // are lent out of a pool one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -77,9 +78,13 @@ class SqliteStore final : public Store {
   struct Item {
     std::variant<AcceptItem, CheckpointItem, FinishItem, TaskItem, BarrierItem> v;
     Status status;
+    bool urgent = true;  // a caller waits for it: commit at once (else within checkpoint_delay)
   };
 
   void enqueue(Item item);
+  // Waits (mu_ held) until the writer should commit: something urgent or a full
+  // batch is queued, the oldest lazy item is due, or the store is stopping.
+  void wait_for_work(std::unique_lock<std::mutex>& lk);
   void writer_loop();
   void process(std::vector<Item>& batch);
   void commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end);
@@ -107,6 +112,9 @@ class SqliteStore final : public Store {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;
+  std::size_t urgent_queued_ = 0;  // urgent items in queue_
+  bool lazy_armed_ = false;        // lazy items are queued and lazy_due_ is set
+  std::chrono::steady_clock::time_point lazy_due_;
   bool stopping_ = false;
   std::thread writer_;
 

@@ -33,8 +33,19 @@ void SqliteStore::enqueue(Item item) {
   {
     std::lock_guard lk(mu_);
     if (!stopping_) {
+      // Wake the writer for what a caller waits on, for a full batch, and for the
+      // first lazy item (the writer then sleeps until it is due); later lazy items
+      // ride along without a wake-up each.
+      bool wake = item.urgent;
+      if (item.urgent) {
+        ++urgent_queued_;
+      } else if (!lazy_armed_) {
+        lazy_armed_ = true;
+        lazy_due_ = std::chrono::steady_clock::now() + options_.checkpoint_delay;
+        wake = true;
+      }
       queue_.push_back(std::move(item));
-      cv_.notify_one();
+      if (wake || queue_.size() == options_.max_batch) cv_.notify_one();
       return;
     }
   }
@@ -47,11 +58,11 @@ void SqliteStore::accept(AcceptRequest request, std::function<void(Result<Accept
 }
 
 void SqliteStore::checkpoint(Checkpoint cp, Done done) {
-  enqueue(Item{CheckpointItem{std::move(cp), std::move(done)}, {}});
+  enqueue(Item{CheckpointItem{std::move(cp), std::move(done)}, {}, false});
 }
 
 void SqliteStore::finish_run(RunOutcome outcome, Done done) {
-  enqueue(Item{FinishItem{std::move(outcome), std::move(done)}, {}});
+  enqueue(Item{FinishItem{std::move(outcome), std::move(done)}, {}, false});
 }
 
 Status SqliteStore::flush() {
@@ -77,19 +88,34 @@ Status SqliteStore::run_on_writer(std::function<Status(sql::Db&)> fn) {
   return f.get();
 }
 
+void SqliteStore::wait_for_work(std::unique_lock<std::mutex>& lk) {
+  const std::size_t full = std::max<std::size_t>(options_.max_batch, 1);
+  for (;;) {
+    if (stopping_ || urgent_queued_ > 0 || queue_.size() >= full) return;
+    if (queue_.empty()) {
+      cv_.wait(lk);
+    } else if (cv_.wait_until(lk, lazy_due_) == std::cv_status::timeout) {
+      return;
+    }
+  }
+}
+
 void SqliteStore::writer_loop() {
   std::vector<Item> batch;
   for (;;) {
     {
       std::unique_lock lk(mu_);
-      cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
+      wait_for_work(lk);
       if (queue_.empty()) return;  // stopping, and everything is committed
       std::size_t n = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
       batch.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {
+        if (queue_.front().urgent) --urgent_queued_;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      // What is left (a batch was full) is due at once.
+      if (queue_.empty()) lazy_armed_ = false;
     }
     process(batch);
     for (auto& item : batch) complete(item);
