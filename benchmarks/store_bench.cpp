@@ -10,7 +10,7 @@
 // Each line also gives the process's CPU time (user + system) per run, the
 // steadier figure on a shared machine.
 //
-//   store_bench [--runs N] [--passes P] [--only engine|store]
+//   store_bench [--runs N] [--passes P] [--only engine|durable|store] [--emitters N]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -131,11 +131,13 @@ Pass store_pass(const std::string& db, store::Durability d, int emitters, int to
 int main(int argc, char** argv) {
   int runs = 20'000, passes = 3;
   std::string only;
+  std::vector<int> emitter_counts = {1, 32};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--runs") runs = std::atoi(argv[i + 1]);
     else if (a == "--passes") passes = std::atoi(argv[i + 1]);
     else if (a == "--only") only = argv[i + 1];
+    else if (a == "--emitters") emitter_counts = {std::atoi(argv[i + 1])};
   }
   auto dir = std::filesystem::temp_directory_path() / ("famulor-store-bench-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -157,8 +159,15 @@ int main(int argc, char** argv) {
 
   std::printf("store_bench: %d runs per pass, median of %d passes, 6-node workflow, 2 KB trigger\n", runs, passes);
   std::printf("%-34s %10s %12s %14s\n", "mode", "emitters", "runs/s", "CPU us/run");
+  if (only == "durable") {  // for profiling: the durable engine alone
+    for (int emitters : emitter_counts)
+      for (int p = 0; p < passes; ++p) {
+        Pass d = engine_pass(fresh_db(), emitters, runs);
+        std::printf("%-34s %10d %12.0f %14.1f\n", "engine, durable (normal)", emitters, d.runs_per_s, d.cpu_us);
+      }
+  }
   if (only.empty() || only == "engine") {
-    for (int emitters : {1, 32}) {
+    for (int emitters : emitter_counts) {
       std::vector<Pass> mem, dur;
       for (int p = 0; p < passes; ++p) {
         mem.push_back(engine_pass("", emitters, runs));

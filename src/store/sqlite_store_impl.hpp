@@ -54,17 +54,23 @@ class SqliteStore final : public Store {
 
  private:
   // ---- writer (sqlite_writer.cpp) ----
+  // Values are turned into JSON text by the caller's thread before they are
+  // queued (the Value fields are left null): the writer thread, which every
+  // commit waits for, only binds text.
   struct AcceptItem {
     AcceptRequest request;
+    std::vector<std::string> triggers;  // JSON, one per request.runs[i]
     std::function<void(Result<AcceptResult>)> done;
     AcceptResult result;
   };
   struct CheckpointItem {
     Checkpoint cp;
+    std::string output, input;  // JSON; "" = null
     Done done;
   };
   struct FinishItem {
     RunOutcome outcome;
+    std::string response;  // JSON; "" = null
     Done done;
   };
   // Runs alone, outside the group transaction (it manages its own).

@@ -22,6 +22,13 @@ constexpr const char* kUpsertCheckpoint =
 constexpr const char* kFinishRun =
     "UPDATE runs SET status = ?2, response = ?3, error_code = ?4, error = ?5, finished_ms = ?6 WHERE id = ?1";
 
+// Compact JSON text of v, "" for null (stored as SQL NULL: lean rows).
+std::string json_text(const Value& v) {
+  std::string out;
+  if (!v.is_null()) v.dump_to(out);
+  return out;
+}
+
 template <typename T>
 bool holds(const auto& item) {
   return std::holds_alternative<T>(item.v);
@@ -54,15 +61,25 @@ void SqliteStore::enqueue(Item item) {
 }
 
 void SqliteStore::accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) {
-  enqueue(Item{AcceptItem{std::move(request), std::move(done), {}}, {}});
+  std::vector<std::string> triggers(request.runs.size());
+  for (std::size_t i = 0; i < triggers.size(); ++i) {
+    triggers[i] = json_text(request.runs[i].trigger);
+    request.runs[i].trigger = Value();
+  }
+  enqueue(Item{AcceptItem{std::move(request), std::move(triggers), std::move(done), {}}, {}});
 }
 
 void SqliteStore::checkpoint(Checkpoint cp, Done done) {
-  enqueue(Item{CheckpointItem{std::move(cp), std::move(done)}, {}, false});
+  std::string output = json_text(cp.output), input = json_text(cp.input);
+  cp.output = Value();
+  cp.input = Value();
+  enqueue(Item{CheckpointItem{std::move(cp), std::move(output), std::move(input), std::move(done)}, {}, false});
 }
 
 void SqliteStore::finish_run(RunOutcome outcome, Done done) {
-  enqueue(Item{FinishItem{std::move(outcome), std::move(done)}, {}, false});
+  std::string response = json_text(outcome.response);
+  outcome.response = Value();
+  enqueue(Item{FinishItem{std::move(outcome), std::move(response), std::move(done)}, {}, false});
 }
 
 Status SqliteStore::flush() {
@@ -190,12 +207,13 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
     }
     Array ids;
     ids.reserve(req.runs.size());
-    for (const auto& r : req.runs) {
+    for (std::size_t i = 0; i < req.runs.size(); ++i) {
+      const NewRun& r = req.runs[i];
       db.prepare(kInsertRun)
-          .bind(1, r.id)
-          .bind(2, r.workflow)
+          .bind_static(1, r.id)
+          .bind_static(2, r.workflow)
           .bind(3, r.workflow_version)
-          .bind_json(4, r.trigger)
+          .bind_static(4, a->triggers[i], true)
           .bind(5, r.created_ms)
           .run();
       a->result.run_ids.push_back(r.id);
@@ -211,14 +229,14 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
   } else if (auto* c = std::get_if<CheckpointItem>(&item.v)) {
     const Checkpoint& cp = c->cp;
     db.prepare(kUpsertCheckpoint)
-        .bind(1, cp.run_id)
-        .bind(2, cp.node_id)
+        .bind_static(1, cp.run_id)
+        .bind_static(2, cp.node_id)
         .bind(3, static_cast<std::int64_t>(cp.status))
-        .bind_json(4, cp.output)
-        .bind_json(5, cp.input)
-        .bind(6, cp.port, true)
+        .bind_static(4, c->output, true)
+        .bind_static(5, c->input, true)
+        .bind_static(6, cp.port, true)
         .bind(7, static_cast<std::int64_t>(cp.error_code))
-        .bind(8, cp.error, true)
+        .bind_static(8, cp.error, true)
         .bind(9, cp.attempts)
         .bind(10, cp.started_ms)
         .bind(11, cp.finished_ms)
@@ -227,11 +245,11 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
   } else if (auto* f = std::get_if<FinishItem>(&item.v)) {
     const RunOutcome& o = f->outcome;
     db.prepare(kFinishRun)
-        .bind(1, o.run_id)
+        .bind_static(1, o.run_id)
         .bind(2, static_cast<std::int64_t>(o.status))
-        .bind_json(3, o.response)
+        .bind_static(3, f->response, true)
         .bind(4, static_cast<std::int64_t>(o.error_code))
-        .bind(5, o.error, true)
+        .bind_static(5, o.error, true)
         .bind(6, o.finished_ms)
         .run();
   }
