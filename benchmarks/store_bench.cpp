@@ -10,7 +10,7 @@
 // Each line also gives the process's CPU time (user + system) per run, the
 // steadier figure on a shared machine.
 //
-//   store_bench [--runs N] [--passes P] [--only engine|durable|store] [--emitters N]
+//   store_bench [--runs N] [--passes P] [--only engine|memory|durable|store] [--emitters N]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -159,11 +159,12 @@ int main(int argc, char** argv) {
 
   std::printf("store_bench: %d runs per pass, median of %d passes, 6-node workflow, 2 KB trigger\n", runs, passes);
   std::printf("%-34s %10s %12s %14s\n", "mode", "emitters", "runs/s", "CPU us/run");
-  if (only == "durable") {  // for profiling: the durable engine alone
+  if (only == "durable" || only == "memory") {  // for profiling: one engine mode alone
     for (int emitters : emitter_counts)
       for (int p = 0; p < passes; ++p) {
-        Pass d = engine_pass(fresh_db(), emitters, runs);
-        std::printf("%-34s %10d %12.0f %14.1f\n", "engine, durable (normal)", emitters, d.runs_per_s, d.cpu_us);
+        Pass d = engine_pass(only == "memory" ? "" : fresh_db(), emitters, runs);
+        std::printf("%-34s %10d %12.0f %14.1f\n", only == "memory" ? "engine, in memory" : "engine, durable (normal)",
+                    emitters, d.runs_per_s, d.cpu_us);
       }
   }
   if (only.empty() || only == "engine") {

@@ -205,8 +205,8 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
         return;
       }
     }
-    Array ids;
-    ids.reserve(req.runs.size());
+    Array ids;  // for the dedupe row
+    if (!req.dedupe_key.empty()) ids.reserve(req.runs.size());
     for (std::size_t i = 0; i < req.runs.size(); ++i) {
       const NewRun& r = req.runs[i];
       db.prepare(kInsertRun)
@@ -217,7 +217,7 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
           .bind(5, r.created_ms)
           .run();
       a->result.run_ids.push_back(r.id);
-      ids.emplace_back(r.id);
+      if (!req.dedupe_key.empty()) ids.emplace_back(r.id);
     }
     if (!req.dedupe_key.empty()) {
       std::int64_t created = req.runs.empty() ? 0 : req.runs.front().created_ms;
