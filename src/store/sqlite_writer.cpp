@@ -70,7 +70,8 @@ void SqliteStore::accept(AcceptRequest request, std::function<void(Result<Accept
 }
 
 void SqliteStore::checkpoint(Checkpoint cp, Done done) {
-  std::string output = json_text(cp.output), input = json_text(cp.input);
+  std::string output = cp.output_json.empty() ? json_text(cp.output) : std::move(cp.output_json);
+  std::string input = json_text(cp.input);
   cp.output = Value();
   cp.input = Value();
   enqueue(Item{CheckpointItem{std::move(cp), std::move(output), std::move(input), std::move(done)}, {}, false});

@@ -65,6 +65,9 @@ struct Checkpoint {
   NodeStatus status = NodeStatus::succeeded;  // succeeded/failed/skipped/cancelled, or waiting (timer)
   Value input;                // kept only for connector calls (resolved request, secrets redacted); else null
   Value output;
+  // The output as compact JSON text, when the caller can write it without copying
+  // the Value (the engine does); when set, `output` is not read.
+  std::string output_json;
   std::string port;
   StatusCode error_code = StatusCode::ok;
   std::string error;
