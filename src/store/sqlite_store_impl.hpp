@@ -90,7 +90,9 @@ class SqliteStore final : public Store {
   void enqueue(Item item);
   // Waits (mu_ held) until the writer should commit: something urgent or a full
   // batch is queued, the oldest lazy item is due, or the store is stopping.
-  void wait_for_work(std::unique_lock<std::mutex>& lk);
+  // After a commit (`linger`) it first waits checkpoint_delay with a timeout, so
+  // that lazy items queued meanwhile need no wake-up.
+  void wait_for_work(std::unique_lock<std::mutex>& lk, bool linger);
   void writer_loop();
   void process(std::vector<Item>& batch);
   void commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end);
@@ -120,6 +122,7 @@ class SqliteStore final : public Store {
   std::deque<Item> queue_;
   std::size_t urgent_queued_ = 0;  // urgent items in queue_
   bool lazy_armed_ = false;        // lazy items are queued and lazy_due_ is set
+  bool writer_asleep_ = false;     // the writer waits without a timeout: a lazy item must wake it
   std::chrono::steady_clock::time_point lazy_due_;
   bool stopping_ = false;
   std::thread writer_;

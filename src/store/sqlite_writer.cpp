@@ -41,15 +41,15 @@ void SqliteStore::enqueue(Item item) {
     std::lock_guard lk(mu_);
     if (!stopping_) {
       // Wake the writer for what a caller waits on, for a full batch, and for the
-      // first lazy item (the writer then sleeps until it is due); later lazy items
-      // ride along without a wake-up each.
+      // first lazy item when the writer sleeps without a timeout (it then sleeps
+      // until that item is due); other lazy items ride along without a wake-up.
       bool wake = item.urgent;
       if (item.urgent) {
         ++urgent_queued_;
       } else if (!lazy_armed_) {
         lazy_armed_ = true;
         lazy_due_ = std::chrono::steady_clock::now() + options_.checkpoint_delay;
-        wake = true;
+        wake = writer_asleep_;
       }
       queue_.push_back(std::move(item));
       if (wake || queue_.size() == options_.max_batch) cv_.notify_one();
@@ -106,24 +106,31 @@ Status SqliteStore::run_on_writer(std::function<Status(sql::Db&)> fn) {
   return f.get();
 }
 
-void SqliteStore::wait_for_work(std::unique_lock<std::mutex>& lk) {
+void SqliteStore::wait_for_work(std::unique_lock<std::mutex>& lk, bool linger) {
   const std::size_t full = std::max<std::size_t>(options_.max_batch, 1);
+  auto linger_until = std::chrono::steady_clock::now() + options_.checkpoint_delay;
   for (;;) {
     if (stopping_ || urgent_queued_ > 0 || queue_.size() >= full) return;
-    if (queue_.empty()) {
+    if (!queue_.empty()) {
+      if (cv_.wait_until(lk, lazy_due_) == std::cv_status::timeout) return;
+    } else if (linger) {
+      if (cv_.wait_until(lk, linger_until) == std::cv_status::timeout) linger = false;
+    } else {
+      writer_asleep_ = true;
       cv_.wait(lk);
-    } else if (cv_.wait_until(lk, lazy_due_) == std::cv_status::timeout) {
-      return;
+      writer_asleep_ = false;
     }
   }
 }
 
 void SqliteStore::writer_loop() {
   std::vector<Item> batch;
+  bool committed = false;
   for (;;) {
     {
       std::unique_lock lk(mu_);
-      wait_for_work(lk);
+      wait_for_work(lk, committed);
+      committed = true;
       if (queue_.empty()) return;  // stopping, and everything is committed
       std::size_t n = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
       batch.reserve(n);
@@ -132,7 +139,7 @@ void SqliteStore::writer_loop() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      // What is left (a batch was full) is due at once.
+      // What is left (the batch was full) keeps the due time it had.
       if (queue_.empty()) lazy_armed_ = false;
     }
     process(batch);
