@@ -159,7 +159,9 @@ class Engine {
   // Starts the worker threads and triggers. Idempotent.
   Status start();
   // Stops triggers, cancels nothing: lets running runs finish (up to `grace`),
-  // then cancels what is left and joins the threads. Idempotent.
+  // then cancels what is left and joins the threads. Idempotent. With a store,
+  // what is left is suspended (resumed by the next start()) and every checkpoint
+  // and outcome is committed before stop() returns.
   void stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
 
   // Starts a run in every matching workflow. Returns once the event is accepted

@@ -2,6 +2,8 @@
 // Runs (emit, registry, resume) are in runs.cpp.
 #include "engine/engine_impl.hpp"
 
+#include <cstdio>
+
 #include "engine/scheduler.hpp"
 #include "nodes/builtin_nodes.hpp"
 
@@ -236,6 +238,10 @@ void EngineImpl::stop(std::chrono::milliseconds grace) {
     active_cv_.wait(lk, [&] { return active_.load() == 0; });
   }
   pool.stop();
+  // Checkpoints and outcomes may still wait in the store's queue (they are
+  // committed lazily): once stop() returns, everything the runs did is durable.
+  if (store::Store* st = journal.store(); st != nullptr)
+    if (Status s = st->flush(); !s.ok()) std::fprintf(stderr, "famulor: stop: %s\n", s.to_string().c_str());
   started_ = false;
 }
 

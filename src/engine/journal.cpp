@@ -39,12 +39,17 @@ Status Journal::settle_schedule(const std::string& workflow, std::int64_t slot_m
 }
 
 store::Checkpoint Journal::make_checkpoint(const RunShared& run, int node) {
+  store::Checkpoint cp = record_of(run, node);
+  cp.output = run.slots[static_cast<std::size_t>(node)].output;
+  return cp;
+}
+
+store::Checkpoint Journal::record_of(const RunShared& run, int node) {
   const NodeSlot& s = run.slots[static_cast<std::size_t>(node)];
   store::Checkpoint cp;
   cp.run_id = run.id;
   cp.node_id = run.wf->nodes[static_cast<std::size_t>(node)].id;
   cp.status = s.status;
-  cp.output = s.output;
   cp.port = s.port;
   cp.error_code = s.error_code;
   cp.error = s.error;
@@ -55,14 +60,18 @@ store::Checkpoint Journal::make_checkpoint(const RunShared& run, int node) {
 }
 
 void Journal::checkpoint(const RunShared& run, int node) {
-  if (store_) store_->checkpoint(make_checkpoint(run, node));
+  if (!store_) return;
+  // The output is written as JSON straight from the slot, not copied first.
+  store::Checkpoint cp = record_of(run, node);
+  const Value& out = run.slots[static_cast<std::size_t>(node)].output;
+  if (!out.is_null()) out.dump_to(cp.output_json);
+  store_->checkpoint(std::move(cp));
 }
 
 void Journal::waiting(const RunShared& run, int node, std::int64_t due_ms) {
   if (!store_ || run.is_item) return;
-  store::Checkpoint cp = make_checkpoint(run, node);
+  store::Checkpoint cp = record_of(run, node);
   cp.status = NodeStatus::waiting;
-  cp.output = Value();
   cp.due_ms = due_ms;
   store_->checkpoint(std::move(cp));
 }

@@ -72,6 +72,8 @@ class Journal {
   static store::Checkpoint make_checkpoint(const RunShared& run, int node);
 
  private:
+  // make_checkpoint without the output.
+  static store::Checkpoint record_of(const RunShared& run, int node);
   store::Store* store_;
 };
 

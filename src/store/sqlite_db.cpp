@@ -65,6 +65,13 @@ Stmt& Stmt::bind(int i, std::string_view v, bool empty_is_null) {
   return *this;
 }
 
+Stmt& Stmt::bind_static(int i, std::string_view v, bool empty_is_null) {
+  if (empty_is_null && v.empty()) return bind_null(i);
+  int rc = sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK) fail(rc, "bind");
+  return *this;
+}
+
 Stmt& Stmt::bind_null(int i) {
   int rc = sqlite3_bind_null(s_, i);
   if (rc != SQLITE_OK) fail(rc, "bind");

@@ -62,6 +62,9 @@ class Stmt {
   // Empty text binds as NULL when `empty_is_null`.
   Stmt& bind(int i, std::string_view v, bool empty_is_null = false);
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  // Binds without copying: `v` must stay alive and unchanged until this Stmt is
+  // reset (goes away).
+  Stmt& bind_static(int i, std::string_view v, bool empty_is_null = false);
   Stmt& bind_null(int i);
   // Compact JSON text; a null Value binds as SQL NULL (lean rows).
   Stmt& bind_json(int i, const Value& v);

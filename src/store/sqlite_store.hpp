@@ -3,6 +3,8 @@
 // One file in WAL mode. One writer thread with group commit: accept, checkpoint
 // and finish requests are queued, and the writer commits everything queued (up to
 // max_batch requests) in one transaction, then calls each request's callback.
+// An accept wakes the writer at once; checkpoints and outcomes wait up to
+// checkpoint_delay for the next commit.
 // Reads use their own connections and never wait for the writer.
 //
 // Durability (see docs/durability.md): `normal` (synchronous=NORMAL) survives any
@@ -32,6 +34,12 @@ struct SqliteOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // Most requests committed in one transaction.
   std::size_t max_batch = 1000;
+  // Longest a checkpoint or run outcome waits in the queue for company before the
+  // writer commits it. Accepts, flushes and other blocking calls are committed at
+  // once and take everything queued with them; checkpoints alone do not wake the
+  // writer for each one (fewer, larger transactions and fewer thread wake-ups).
+  // A crash may lose checkpoints younger than this: those nodes run again.
+  std::chrono::microseconds checkpoint_delay{2000};
 };
 
 // Opens or creates the database at `path` and brings its schema up to date.

@@ -8,6 +8,7 @@
 // are lent out of a pool one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -56,17 +57,23 @@ class SqliteStore final : public Store {
 
  private:
   // ---- writer (sqlite_writer.cpp) ----
+  // Values are turned into JSON text by the caller's thread before they are
+  // queued (the Value fields are left null): the writer thread, which every
+  // commit waits for, only binds text.
   struct AcceptItem {
     AcceptRequest request;
+    std::vector<std::string> triggers;  // JSON, one per request.runs[i]
     std::function<void(Result<AcceptResult>)> done;
     AcceptResult result;
   };
   struct CheckpointItem {
     Checkpoint cp;
+    std::string output, input;  // JSON; "" = null
     Done done;
   };
   struct FinishItem {
     RunOutcome outcome;
+    std::string response;  // JSON; "" = null
     Done done;
   };
   // Runs alone, outside the group transaction (it manages its own).
@@ -80,9 +87,15 @@ class SqliteStore final : public Store {
   struct Item {
     std::variant<AcceptItem, CheckpointItem, FinishItem, TaskItem, BarrierItem> v;
     Status status;
+    bool urgent = true;  // a caller waits for it: commit at once (else within checkpoint_delay)
   };
 
   void enqueue(Item item);
+  // Waits (mu_ held) until the writer should commit: something urgent or a full
+  // batch is queued, the oldest lazy item is due, or the store is stopping.
+  // After a commit (`linger`) it first waits checkpoint_delay with a timeout, so
+  // that lazy items queued meanwhile need no wake-up.
+  void wait_for_work(std::unique_lock<std::mutex>& lk, bool linger);
   void writer_loop();
   void process(std::vector<Item>& batch);
   void commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end);
@@ -110,6 +123,10 @@ class SqliteStore final : public Store {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;
+  std::size_t urgent_queued_ = 0;  // urgent items in queue_
+  bool lazy_armed_ = false;        // lazy items are queued and lazy_due_ is set
+  bool writer_asleep_ = false;     // the writer waits without a timeout: a lazy item must wake it
+  std::chrono::steady_clock::time_point lazy_due_;
   bool stopping_ = false;
   std::thread writer_;
 

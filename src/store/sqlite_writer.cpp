@@ -23,6 +23,13 @@ constexpr const char* kFinishRun =
     "UPDATE runs SET status = ?2, response = ?3, error_code = ?4, error = ?5, finished_ms = ?6 "
     "WHERE id = ?1 AND status < 3";  // the first outcome wins (a cancel from another process)
 
+// Compact JSON text of v, "" for null (stored as SQL NULL: lean rows).
+std::string json_text(const Value& v) {
+  std::string out;
+  if (!v.is_null()) v.dump_to(out);
+  return out;
+}
+
 template <typename T>
 bool holds(const auto& item) {
   return std::holds_alternative<T>(item.v);
@@ -34,8 +41,19 @@ void SqliteStore::enqueue(Item item) {
   {
     std::lock_guard lk(mu_);
     if (!stopping_) {
+      // Wake the writer for what a caller waits on, for a full batch, and for the
+      // first lazy item when the writer sleeps without a timeout (it then sleeps
+      // until that item is due); other lazy items ride along without a wake-up.
+      bool wake = item.urgent;
+      if (item.urgent) {
+        ++urgent_queued_;
+      } else if (!lazy_armed_) {
+        lazy_armed_ = true;
+        lazy_due_ = std::chrono::steady_clock::now() + options_.checkpoint_delay;
+        wake = writer_asleep_;
+      }
       queue_.push_back(std::move(item));
-      cv_.notify_one();
+      if (wake || queue_.size() == options_.max_batch) cv_.notify_one();
       return;
     }
   }
@@ -44,15 +62,26 @@ void SqliteStore::enqueue(Item item) {
 }
 
 void SqliteStore::accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) {
-  enqueue(Item{AcceptItem{std::move(request), std::move(done), {}}, {}});
+  std::vector<std::string> triggers(request.runs.size());
+  for (std::size_t i = 0; i < triggers.size(); ++i) {
+    triggers[i] = json_text(request.runs[i].trigger);
+    request.runs[i].trigger = Value();
+  }
+  enqueue(Item{AcceptItem{std::move(request), std::move(triggers), std::move(done), {}}, {}});
 }
 
 void SqliteStore::checkpoint(Checkpoint cp, Done done) {
-  enqueue(Item{CheckpointItem{std::move(cp), std::move(done)}, {}});
+  std::string output = cp.output_json.empty() ? json_text(cp.output) : std::move(cp.output_json);
+  std::string input = json_text(cp.input);
+  cp.output = Value();
+  cp.input = Value();
+  enqueue(Item{CheckpointItem{std::move(cp), std::move(output), std::move(input), std::move(done)}, {}, false});
 }
 
 void SqliteStore::finish_run(RunOutcome outcome, Done done) {
-  enqueue(Item{FinishItem{std::move(outcome), std::move(done)}, {}});
+  std::string response = json_text(outcome.response);
+  outcome.response = Value();
+  enqueue(Item{FinishItem{std::move(outcome), std::move(response), std::move(done)}, {}, false});
 }
 
 Status SqliteStore::flush() {
@@ -78,19 +107,41 @@ Status SqliteStore::run_on_writer(std::function<Status(sql::Db&)> fn) {
   return f.get();
 }
 
+void SqliteStore::wait_for_work(std::unique_lock<std::mutex>& lk, bool linger) {
+  const std::size_t full = std::max<std::size_t>(options_.max_batch, 1);
+  auto linger_until = std::chrono::steady_clock::now() + options_.checkpoint_delay;
+  for (;;) {
+    if (stopping_ || urgent_queued_ > 0 || queue_.size() >= full) return;
+    if (!queue_.empty()) {
+      if (cv_.wait_until(lk, lazy_due_) == std::cv_status::timeout) return;
+    } else if (linger) {
+      if (cv_.wait_until(lk, linger_until) == std::cv_status::timeout) linger = false;
+    } else {
+      writer_asleep_ = true;
+      cv_.wait(lk);
+      writer_asleep_ = false;
+    }
+  }
+}
+
 void SqliteStore::writer_loop() {
   std::vector<Item> batch;
+  bool committed = false;
   for (;;) {
     {
       std::unique_lock lk(mu_);
-      cv_.wait(lk, [&] { return !queue_.empty() || stopping_; });
+      wait_for_work(lk, committed);
+      committed = true;
       if (queue_.empty()) return;  // stopping, and everything is committed
       std::size_t n = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
       batch.reserve(n);
       for (std::size_t i = 0; i < n; ++i) {
+        if (queue_.front().urgent) --urgent_queued_;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      // What is left (the batch was full) keeps the due time it had.
+      if (queue_.empty()) lazy_armed_ = false;
     }
     process(batch);
     for (auto& item : batch) complete(item);
@@ -163,18 +214,19 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
         return;
       }
     }
-    Array ids;
-    ids.reserve(req.runs.size());
-    for (const auto& r : req.runs) {
+    Array ids;  // for the dedupe row
+    if (!req.dedupe_key.empty()) ids.reserve(req.runs.size());
+    for (std::size_t i = 0; i < req.runs.size(); ++i) {
+      const NewRun& r = req.runs[i];
       db.prepare(kInsertRun)
-          .bind(1, r.id)
-          .bind(2, r.workflow)
+          .bind_static(1, r.id)
+          .bind_static(2, r.workflow)
           .bind(3, r.workflow_version)
-          .bind_json(4, r.trigger)
+          .bind_static(4, a->triggers[i], true)
           .bind(5, r.created_ms)
           .run();
       a->result.run_ids.push_back(r.id);
-      ids.emplace_back(r.id);
+      if (!req.dedupe_key.empty()) ids.emplace_back(r.id);
     }
     if (!req.dedupe_key.empty()) {
       std::int64_t created = req.runs.empty() ? 0 : req.runs.front().created_ms;
@@ -186,14 +238,14 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
   } else if (auto* c = std::get_if<CheckpointItem>(&item.v)) {
     const Checkpoint& cp = c->cp;
     db.prepare(kUpsertCheckpoint)
-        .bind(1, cp.run_id)
-        .bind(2, cp.node_id)
+        .bind_static(1, cp.run_id)
+        .bind_static(2, cp.node_id)
         .bind(3, static_cast<std::int64_t>(cp.status))
-        .bind_json(4, cp.output)
-        .bind_json(5, cp.input)
-        .bind(6, cp.port, true)
+        .bind_static(4, c->output, true)
+        .bind_static(5, c->input, true)
+        .bind_static(6, cp.port, true)
         .bind(7, static_cast<std::int64_t>(cp.error_code))
-        .bind(8, cp.error, true)
+        .bind_static(8, cp.error, true)
         .bind(9, cp.attempts)
         .bind(10, cp.started_ms)
         .bind(11, cp.finished_ms)
@@ -202,11 +254,11 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
   } else if (auto* f = std::get_if<FinishItem>(&item.v)) {
     const RunOutcome& o = f->outcome;
     db.prepare(kFinishRun)
-        .bind(1, o.run_id)
+        .bind_static(1, o.run_id)
         .bind(2, static_cast<std::int64_t>(o.status))
-        .bind_json(3, o.response)
+        .bind_static(3, f->response, true)
         .bind(4, static_cast<std::int64_t>(o.error_code))
-        .bind(5, o.error, true)
+        .bind_static(5, o.error, true)
         .bind(6, o.finished_ms)
         .run();
   }

@@ -10,7 +10,9 @@
 // - accept() reports success only after the runs are durably committed (group
 //   commit: many callers share one transaction, each still waits for its commit).
 // - checkpoint()/finish_run() are queued and committed in order per run by the
-//   writer; `done` (when given) is called once the record is durable. A crash may
+//   writer, with the next commit (they do not force one at once; SqliteStore
+//   commits them within SqliteOptions::checkpoint_delay); `done` (when given) is
+//   called once the record is durable. A crash may
 //   lose checkpoints that were not yet committed: those nodes run again on resume
 //   (at-least-once steps, exactly-once recorded outputs).
 //
@@ -65,6 +67,9 @@ struct Checkpoint {
   NodeStatus status = NodeStatus::succeeded;  // succeeded/failed/skipped/cancelled, or waiting (timer)
   Value input;                // kept only for connector calls (resolved request, secrets redacted); else null
   Value output;
+  // The output as compact JSON text, when the caller can write it without copying
+  // the Value (the engine does); when set, `output` is not read.
+  std::string output_json;
   std::string port;
   StatusCode error_code = StatusCode::ok;
   std::string error;

@@ -1,6 +1,8 @@
 // JSON writing: compact (dump/dump_to) and indented (pretty), RFC 8259 escaping.
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 
 #include "famulor/value.hpp"
 #include "value/json.hpp"
@@ -35,13 +37,34 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
   return n;
 }
 
+namespace {
+
+// The first index >= i whose 8-byte word (read unaligned) holds a byte that may
+// need escaping (< 0x20, '"', '\\', >= 0x80); the byte loop takes it from there.
+std::size_t skip_plain8(std::string_view s, std::size_t i) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  while (i + 8 <= s.size()) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    std::uint64_t special = (w & kHigh) | ((w - kOnes * 0x20) & ~w & kHigh) |  // >= 0x80, < 0x20
+                            has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'));
+    if (special) break;
+    i += 8;
+  }
+  return i;
+}
+
+}  // namespace
+
 void write_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   std::size_t i = 0;
   while (i < s.size()) {
-    // Copy the run of bytes that need no escaping in one go.
-    std::size_t run = i;
+    // Copy the run of bytes that need no escaping in one go (8 bytes per step
+    // while none of them does: long texts such as transcripts are mostly plain).
+    std::size_t run = skip_plain8(s, i);
     while (run < s.size()) {
       auto c = static_cast<unsigned char>(s[run]);
       if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;

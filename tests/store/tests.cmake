@@ -13,3 +13,15 @@ famulor_test(test_store_engine
 famulor_test(test_run_ops
   ${CMAKE_CURRENT_LIST_DIR}/run_ops_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/error_workflow_test.cpp)
+
+# The crash test: crash_child is killed with SIGKILL and restarted against a
+# loopback HTTP sink. Label "crash" (ctest -L crash); fewer runs under the
+# sanitizers to stay near a minute.
+add_executable(crash_child ${CMAKE_CURRENT_LIST_DIR}/crash_child.cpp)
+target_link_libraries(crash_child PRIVATE famulor famulor_options)
+add_executable(test_store_crash ${CMAKE_CURRENT_LIST_DIR}/crash_test.cpp $<TARGET_OBJECTS:famulor_catch_main>)
+target_link_libraries(test_store_crash PRIVATE famulor_test_support)
+target_compile_definitions(test_store_crash PRIVATE CRASH_CHILD_PATH="$<TARGET_FILE:crash_child>"
+                           $<$<BOOL:${FAMULOR_SANITIZE}>:CRASH_DEFAULT_RUNS=300>)
+add_dependencies(test_store_crash crash_child)
+catch_discover_tests(test_store_crash TEST_PREFIX "test_store_crash:" PROPERTIES TIMEOUT 300 LABELS "crash;store")

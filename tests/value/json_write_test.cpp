@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <utility>
 
 #include "famulor/value.hpp"
 
@@ -17,6 +19,23 @@ TEST_CASE("strings are escaped per RFC 8259", "[value]") {
   CHECK(Value("h\xc3\xa9 \xf0\x9f\x98\x80").dump() == "\"h\xc3\xa9 \xf0\x9f\x98\x80\"");
   // Invalid UTF-8 in a Value is written as U+FFFD so the output is always valid JSON.
   CHECK(Value("a\xff" "b").dump() == R"("a\ufffdb")");
+}
+
+TEST_CASE("long strings are escaped at every position", "[value]") {
+  // The writer skips plain text a word at a time: put each special byte at each
+  // offset of a long plain text and check the escape lands where it belongs.
+  const std::pair<std::string, std::string> specials[] = {
+      {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {std::string(1, '\0'), "\\u0000"},
+      {"\x1f", "\\u001f"}, {"\xc3\xa9", "\xc3\xa9"}, {"\xff", "\\ufffd"}, {" ", " "}, {"\x7f", "\x7f"}};
+  for (const auto& [raw, escaped] : specials) {
+    for (std::size_t at = 0; at < 40; ++at) {
+      std::string text, want = "\"";
+      text.append(at, 'x').append(raw).append(39 - at, 'x');
+      want.append(at, 'x').append(escaped).append(39 - at, 'x').append("\"");
+      INFO("byte " << static_cast<int>(static_cast<unsigned char>(raw[0])) << " at " << at);
+      CHECK(Value(text).dump() == want);
+    }
+  }
 }
 
 TEST_CASE("numbers are written exactly", "[value]") {
