@@ -22,7 +22,9 @@ namespace famulor {
 struct Event {
   std::string type;        // trigger type it is for: "event", "manual", "call.ended", "webhook", ...
   Value payload;           // becomes `trigger` in expressions
-  std::string name;        // for type "event": matched against the trigger's "name" ("" = any)
+  std::string name;        // type "event": matched against the trigger's "name" ("" = any);
+                           // type "webhook": the hook path, matched against the trigger's
+                           // "path" (and payload.method against its "method", default POST)
   std::string dedupe_key;  // optional: a redelivery with the same key starts no second run
   std::string workflow;    // optional: only this workflow id
 };

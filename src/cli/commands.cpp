@@ -92,6 +92,30 @@ const std::vector<Command>& commands() {
        "POST /_sandbox/fail {\"app\",\"operation\"?,\"status\",\"body\"?,\"delay_ms\"?,\"count\"?},\n"
        "GET /_sandbox/apps.\n",
        cmd_sandbox},
+      {"serve", "serve webhooks and the management API over HTTP",
+       "usage: famulor serve [--listen HOST:PORT] [--db PATH] [--workflows DIR] [--connectors DIR]\n"
+       "                     [--sandbox] [--dry-run] [--allow-host HOST]... [--master-key-file FILE]\n"
+       "                     [--insecure-webhooks]\n"
+       "\n"
+       "Serves the HTTP API of docs/server.md (default 127.0.0.1:8080, store famulor.db)\n"
+       "until SIGINT or SIGTERM; prints `listening on http://HOST:PORT` first. Installs\n"
+       "every *.json workflow in DIR (an invalid file is reported and skipped).\n"
+       "Management routes need `Authorization: Bearer <token>` (`famulor tokens create`).\n"
+       "FAMULOR_SECRET_HOOKS (comma-separated) makes /v1/hooks/* require Famulor-Signature;\n"
+       "without it a non-loopback --listen is refused unless --insecure-webhooks.\n"
+       "On a signal it stops accepting, answers requests in progress and stops the\n"
+       "engine; unfinished runs stay in the store and resume on the next start.\n",
+       cmd_serve},
+      {"tokens", "create, list and revoke management API tokens",
+       "usage: famulor tokens create --role viewer|operator|admin [--name N] [--db PATH]\n"
+       "       famulor tokens list [--db PATH]\n"
+       "       famulor tokens revoke ID [--db PATH]\n"
+       "\n"
+       "`create` prints the new token alone on one line (only its SHA-256 is stored; it\n"
+       "cannot be shown again). `list` prints id, role, created, name - never a token.\n"
+       "Roles: viewer reads; operator also retries and cancels runs; admin also manages\n"
+       "workflows and tokens. A running serve sees changes at once.\n",
+       cmd_tokens},
   };
   return kCommands;
 }

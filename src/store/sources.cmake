@@ -3,4 +3,5 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/sqlite_schema.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sqlite_store.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sqlite_writer.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/sqlite_reads.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/sqlite_reads.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sqlite_token_records.cpp)

@@ -18,6 +18,7 @@ namespace {
 //   for connector calls, due_ms for waiting timers.
 // - dedupe: event key → the run ids it started (JSON array), for redeliveries.
 // - schedules: workflow → last fired slot (unix ms).
+// - tokens: management API tokens by id; the token itself is never stored.
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> list = {
       // 1: initial schema
@@ -72,6 +73,16 @@ CREATE TABLE dedupe(
 CREATE TABLE schedules(
   workflow TEXT PRIMARY KEY,
   last_slot_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
+      // 2: management API tokens (serve); only a SHA-256 of each token is kept.
+      R"sql(
+CREATE TABLE IF NOT EXISTS tokens(
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
   };

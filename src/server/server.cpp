@@ -1,0 +1,155 @@
+#include "server/server.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <algorithm>
+
+#include "server/server_impl.hpp"
+
+namespace famulor::server {
+
+namespace {
+
+bool is_loopback(const std::string& host) {
+  return host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
+}
+
+}  // namespace
+
+std::vector<std::string> split_secrets(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i <= text.size()) {
+    std::size_t j = text.find(',', i);
+    if (j == std::string::npos) j = text.size();
+    std::string s = text.substr(i, j - i);
+    s.erase(0, s.find_first_not_of(" \t"));
+    s.erase(s.find_last_not_of(" \t") + 1);
+    if (!s.empty()) out.push_back(std::move(s));
+    i = j + 1;
+  }
+  return out;
+}
+
+void Server::Impl::log(const std::string& line) const {
+  if (options.log) options.log(line);
+  else std::cerr << line << "\n";
+}
+
+http::HttpResponse error_response(const Status& st) {
+  int code = 500;
+  switch (st.code()) {
+    case StatusCode::invalid_argument: code = 400; break;
+    case StatusCode::not_found: code = 404; break;
+    case StatusCode::already_exists:
+    case StatusCode::failed_precondition: code = 409; break;
+    case StatusCode::unauthenticated: code = 401; break;
+    case StatusCode::permission_denied: code = 403; break;
+    case StatusCode::resource_exhausted: code = 429; break;
+    case StatusCode::unavailable: code = 503; break;
+    default: break;
+  }
+  return http::HttpResponse::error(code, to_string(st.code()), st.message());
+}
+
+Result<Value> json_body(const http::HttpRequest& request, http::HttpResponse& error) {
+  if (request.body.empty()) return Value();
+  std::string ct = request.header("Content-Type");
+  std::string media = ct.substr(0, ct.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  if (!http::iequals(media, "application/json")) {
+    error = http::HttpResponse::error(415, "unsupported_media_type",
+                                      "this route accepts Content-Type: application/json, not '" + ct + "'");
+    return Status(StatusCode::invalid_argument, "415");
+  }
+  auto v = Value::parse(request.body);
+  if (!v.ok()) {
+    error = http::HttpResponse::error(400, "bad_request", "malformed JSON body: " + v.status().message());
+    return v.status();
+  }
+  return v;
+}
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+Engine& Server::engine() noexcept { return impl_->engine; }
+
+std::uint16_t Server::port() const noexcept { return impl_->http ? impl_->http->port() : 0; }
+
+std::string Server::url() const { return impl_->http ? impl_->http->url() : std::string(); }
+
+Status Server::start() {
+  Impl& s = *impl_;
+  if (s.started) return Status(StatusCode::failed_precondition, "the server is already started");
+  const ServerOptions& o = s.options;
+  if (!is_loopback(o.host) && o.hook_secrets.empty() && !o.insecure_webhooks)
+    return Status(StatusCode::invalid_argument,
+                  "listening on " + o.host +
+                      " (not loopback) needs FAMULOR_SECRET_HOOKS so that webhooks are signed, or --insecure-webhooks");
+
+  if (!o.engine.db.empty()) {
+    auto t = store::open_sqlite_token_records(o.engine.db);
+    if (!t.ok()) return t.status();
+    s.tokens = std::move(*t);
+  }
+  auto reg = connectors::Registry::builtin();
+  if (!reg.ok()) return reg.status();
+  s.registry = std::make_unique<connectors::Registry>(std::move(*reg));
+  if (!o.engine.connectors_dir.empty())
+    if (Status st = s.registry->load_dir(o.engine.connectors_dir); !st.ok()) return st;
+
+  if (!o.workflows_dir.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(o.workflows_dir, ec))
+      return Status(StatusCode::invalid_argument, "--workflows " + o.workflows_dir + ": not a directory");
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(o.workflows_dir, ec))
+      if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::vector<Problem> problems;
+      auto wf = Workflow::parse_file(f.string(), WorkflowParseOptions{.file = f.string(), .catalog = &s.engine.catalog()},
+                                     &problems);
+      if (!wf.ok()) {
+        s.log("skipping invalid workflow " + f.string() + ":");
+        if (problems.empty()) s.log("  " + wf.status().message());
+        for (const auto& p : problems) s.log("  " + p.to_string());
+        continue;
+      }
+      if (Status st = s.engine.install(std::move(*wf)); !st.ok()) s.log(f.string() + ": " + st.message());
+    }
+  }
+  if (Status st = s.engine.start(); !st.ok()) return st;
+
+  add_hook_routes(s);
+  add_management_routes(s);
+  http::ServerOptions ho;
+  ho.host = o.host;
+  ho.port = o.port;
+  ho.limits.max_body = o.max_body_bytes;
+  ho.shutdown_grace = o.shutdown_grace;
+  s.pool = std::make_unique<detail::IoPool>(2);
+  s.pool->start();
+  s.http = std::make_unique<http::HttpServer>(*s.pool, ho, s.router.handler());
+  if (Status st = s.http->start(); !st.ok()) {
+    s.http.reset();
+    s.pool->stop();
+    s.engine.stop();
+    return st;
+  }
+  s.started = true;
+  return {};
+}
+
+void Server::stop() {
+  Impl& s = *impl_;
+  if (!s.started) return;
+  s.started = false;
+  s.http->stop();     // no new requests; those in progress are answered
+  s.engine.stop();    // runs still going stay durable in the store
+  s.pool->stop();
+}
+
+}  // namespace famulor::server

@@ -1,0 +1,71 @@
+// server/server.hpp — Server: `famulor serve` as a library object.
+//
+// Owns an Engine (over the SQLite store at options.db), an HTTP server on its own
+// IoPool and the management API of CONTRACT.md: /v1/health, /v1/hooks/{path},
+// /v1/runs, /v1/workflows, /v1/connectors, /v1/tokens. See docs/server.md.
+//
+// start() loads every *.json workflow in workflows_dir (an invalid file is logged
+// with its located problems and skipped), starts the engine and listens. stop()
+// stops accepting, answers requests in progress, then stops the engine so that
+// unfinished runs stay durable in the store for the next start.
+//
+// Thread-safety: start()/stop()/destructor from one controlling thread; url(),
+// port() and engine() from any thread once started.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "famulor/engine.hpp"
+#include "famulor/status.hpp"
+
+namespace famulor::server {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0: any free port
+  std::string workflows_dir;  // "" = none
+  EngineOptions engine;       // engine.db is the store (tokens live there too)
+  // FAMULOR_SECRET_HOOKS: accepted secrets for Famulor-Signature on /v1/hooks/*.
+  // Empty = unsigned requests accepted, allowed only on a loopback host unless
+  // insecure_webhooks.
+  std::vector<std::string> hook_secrets;
+  bool insecure_webhooks = false;
+  std::int64_t signature_tolerance_s = 300;
+  std::size_t max_body_bytes = 8 * 1024 * 1024;  // larger requests get 413
+  std::chrono::milliseconds shutdown_grace{5'000};
+  // Diagnostics (invalid workflow files...); default: one line to stderr.
+  std::function<void(const std::string&)> log;
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();  // stop()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // invalid_argument for a non-loopback host without hook secrets (unless
+  // insecure_webhooks), unavailable when the address cannot be bound, and the
+  // engine's or store's errors.
+  Status start();
+  void stop();
+
+  std::uint16_t port() const noexcept;
+  std::string url() const;  // "http://HOST:PORT"
+  Engine& engine() noexcept;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Parses FAMULOR_SECRET_HOOKS-style text: comma-separated, blanks trimmed, empties dropped.
+std::vector<std::string> split_secrets(const std::string& text);
+
+}  // namespace famulor::server

@@ -1,0 +1,40 @@
+// server/server_impl.hpp — Server::Impl, shared by server.cpp and the route files.
+#pragma once
+
+#include <memory>
+
+#include "common/io_pool.hpp"
+#include "connectors/registry.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "server/auth.hpp"
+#include "server/server.hpp"
+#include "store/token_records.hpp"
+
+namespace famulor::server {
+
+struct Server::Impl {
+  explicit Impl(ServerOptions o) : options(std::move(o)), engine(options.engine) {}
+
+  void log(const std::string& line) const;
+
+  ServerOptions options;
+  Engine engine;
+  std::unique_ptr<store::TokenRecords> tokens;  // null without a database
+  std::unique_ptr<connectors::Registry> registry;
+  http::Router router;
+  std::unique_ptr<detail::IoPool> pool;
+  std::unique_ptr<http::HttpServer> http;
+  bool started = false;
+};
+
+// Route registration (routes_*.cpp).
+void add_hook_routes(Server::Impl& s);
+void add_management_routes(Server::Impl& s);
+
+// Engine Status -> the JSON error response with the matching HTTP status.
+http::HttpResponse error_response(const Status& status);
+// The request's JSON body, or the 415/400 to answer. An empty body is null.
+Result<Value> json_body(const http::HttpRequest& request, http::HttpResponse& error);
+
+}  // namespace famulor::server
