@@ -148,7 +148,7 @@ void Server::stop() {
   if (!s.started) return;
   s.started = false;
   s.http->stop();     // no new requests; those in progress are answered
-  s.engine.stop();    // runs still going stay durable in the store
+  s.engine.stop(s.options.run_grace);  // runs still going stay durable in the store
   s.pool->stop();
 }
 

@@ -37,7 +37,10 @@ struct ServerOptions {
   bool insecure_webhooks = false;
   std::int64_t signature_tolerance_s = 300;
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // larger requests get 413
-  std::chrono::milliseconds shutdown_grace{5'000};
+  std::chrono::milliseconds shutdown_grace{5'000};  // for HTTP requests in progress
+  // Then for runs still going; what is left is suspended in the store and resumed
+  // by the next start (a sleeping `wait` node costs nothing to suspend).
+  std::chrono::milliseconds run_grace{10'000};
   // Diagnostics (invalid workflow files...); default: one line to stderr.
   std::function<void(const std::string&)> log;
 };
