@@ -104,22 +104,7 @@ Status Server::start() {
     std::error_code ec;
     if (!std::filesystem::is_directory(o.workflows_dir, ec))
       return Status(StatusCode::invalid_argument, "--workflows " + o.workflows_dir + ": not a directory");
-    std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(o.workflows_dir, ec))
-      if (e.is_regular_file() && e.path().extension() == ".json") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) {
-      std::vector<Problem> problems;
-      auto wf = Workflow::parse_file(f.string(), WorkflowParseOptions{.file = f.string(), .catalog = &s.engine.catalog()},
-                                     &problems);
-      if (!wf.ok()) {
-        s.log("skipping invalid workflow " + f.string() + ":");
-        if (problems.empty()) s.log("  " + wf.status().message());
-        for (const auto& p : problems) s.log("  " + p.to_string());
-        continue;
-      }
-      if (Status st = s.engine.install(std::move(*wf)); !st.ok()) s.log(f.string() + ": " + st.message());
-    }
+    reload_workflows();
   }
   if (Status st = s.engine.start(); !st.ok()) return st;
 
@@ -140,13 +125,89 @@ Status Server::start() {
     return st;
   }
   s.started = true;
+  if (!o.workflows_dir.empty() && o.reload_interval.count() > 0) {
+    s.stopping = false;
+    s.reloader = std::thread([this] {
+      Impl& im = *impl_;
+      std::unique_lock lk(im.wake_mu);
+      while (!im.wake.wait_for(lk, im.options.reload_interval, [&] { return im.stopping; })) {
+        lk.unlock();
+        reload_workflows();
+        lk.lock();
+      }
+    });
+  }
   return {};
+}
+
+std::size_t Server::reload_workflows() {
+  Impl& s = *impl_;
+  if (s.options.workflows_dir.empty()) return 0;
+  std::lock_guard lk(s.reload_mu);
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(s.options.workflows_dir, ec))
+    if (e.is_regular_file(ec) && e.path().extension() == ".json") files.push_back(e.path());
+  if (ec) {
+    s.log("cannot read --workflows " + s.options.workflows_dir + ": " + ec.message());
+    return 0;
+  }
+  std::sort(files.begin(), files.end());
+  std::size_t changed = 0;
+  std::map<std::string, Impl::Seen> now;
+  for (const auto& f : files) {
+    const std::string path = f.string();
+    Impl::Seen cur{fs::last_write_time(f, ec), fs::file_size(f, ec), {}};
+    if (ec) continue;  // vanished between listing and stat: next scan
+    auto old = s.seen.find(path);
+    if (old != s.seen.end() && old->second.mtime == cur.mtime && old->second.size == cur.size) {
+      now.emplace(path, old->second);
+      continue;
+    }
+    cur.workflow = old != s.seen.end() ? old->second.workflow : "";
+    std::vector<Problem> problems;
+    auto wf = Workflow::parse_file(path, WorkflowParseOptions{.file = path, .catalog = &s.engine.catalog()}, &problems);
+    if (!wf.ok()) {
+      s.log(std::string(cur.workflow.empty() ? "skipping" : "keeping the installed version of") + " invalid workflow " +
+            path + ":");
+      if (problems.empty()) s.log("  " + wf.status().message());
+      for (const auto& p : problems) s.log("  " + p.to_string());
+    } else {
+      std::string id = wf->id();
+      if (Status st = s.engine.install(std::move(*wf)); !st.ok()) {
+        s.log(path + ": " + st.message());
+      } else {
+        if (!cur.workflow.empty() && cur.workflow != id) (void)s.engine.uninstall(cur.workflow);  // the file's id changed
+        if (old != s.seen.end()) s.log("reloaded " + path + " (workflow " + id + ")");
+        cur.workflow = id;
+        ++changed;
+      }
+    }
+    now.emplace(path, std::move(cur));
+  }
+  for (const auto& [path, seen] : s.seen)
+    if (!now.count(path) && !seen.workflow.empty()) {
+      (void)s.engine.uninstall(seen.workflow);
+      s.log("removed " + path + ": uninstalled workflow " + seen.workflow);
+      ++changed;
+    }
+  s.seen = std::move(now);
+  return changed;
 }
 
 void Server::stop() {
   Impl& s = *impl_;
   if (!s.started) return;
   s.started = false;
+  if (s.reloader.joinable()) {
+    {
+      std::lock_guard lk(s.wake_mu);
+      s.stopping = true;
+    }
+    s.wake.notify_all();
+    s.reloader.join();
+  }
   s.http->stop();     // no new requests; those in progress are answered
   s.engine.stop(s.options.run_grace);  // runs still going stay durable in the store
   s.pool->stop();

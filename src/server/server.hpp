@@ -29,6 +29,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port
   std::string workflows_dir;  // "" = none
+  // How often workflows_dir is scanned for changed files (0 = never; reload_workflows() still works).
+  std::chrono::milliseconds reload_interval{1'000};
   EngineOptions engine;       // engine.db is the store (tokens live there too)
   // FAMULOR_SECRET_HOOKS: accepted secrets for Famulor-Signature on /v1/hooks/*.
   // Empty = unsigned requests accepted, allowed only on a loopback host unless
@@ -57,6 +59,13 @@ class Server {
   // engine's or store's errors.
   Status start();
   void stop();
+
+  // Scans workflows_dir once: a new or changed *.json file is installed (a new
+  // version); an invalid one is logged with its located problems and the version
+  // installed before stays; a removed file's workflow is uninstalled. Returns how
+  // many workflows were installed or removed. The reload thread calls it every
+  // reload_interval.
+  std::size_t reload_workflows();
 
   std::uint16_t port() const noexcept;
   std::string url() const;  // "http://HOST:PORT"

@@ -1,7 +1,12 @@
 // server/server_impl.hpp — Server::Impl, shared by server.cpp and the route files.
 #pragma once
 
+#include <condition_variable>
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "common/io_pool.hpp"
 #include "connectors/registry.hpp"
@@ -26,6 +31,19 @@ struct Server::Impl {
   std::unique_ptr<detail::IoPool> pool;
   std::unique_ptr<http::HttpServer> http;
   bool started = false;
+
+  // workflows_dir reload: file -> (mtime, size) seen and the workflow id it installed.
+  struct Seen {
+    std::filesystem::file_time_type mtime;
+    std::uintmax_t size = 0;
+    std::string workflow;  // "" while the file has never been valid
+  };
+  std::mutex reload_mu;  // one scan at a time; guards seen
+  std::map<std::string, Seen> seen;
+  std::mutex wake_mu;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread reloader;
 };
 
 // Route registration (routes_*.cpp).

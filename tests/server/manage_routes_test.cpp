@@ -53,10 +53,11 @@ TEST_CASE("runs: list with filters and cursor, show, cancel, retry", "[server][r
   CHECK(again.status == 409);  // already final
   CHECK(ServerFixture::json(again)["error"]["code"].is_string());
 
+  CHECK(f.send("POST", "/v1/runs/" + failed_id + "/retry", R"({"from_node":"nope"})", op).status == 404);
+  CHECK(f.send("POST", "/v1/runs/" + failed_id + "/retry", "[1]", op).status == 400);
   auto retry = f.send("POST", "/v1/runs/" + failed_id + "/retry", R"({"from_node":"f"})", op);
   CHECK(retry.status == 202);
   CHECK(ServerFixture::json(retry)["run_id"].as_string() == failed_id);
-  CHECK(f.send("POST", "/v1/runs/" + failed_id + "/retry", R"({"from_node":"nope"})", op).status == 404);
 }
 
 TEST_CASE("workflows: PUT installs (422 with located problems), GET, DELETE", "[server][workflows]") {
