@@ -4,6 +4,7 @@
 #include "connectors/json_path.hpp"
 #include "connectors/placeholder_credentials.hpp"
 #include "connectors/request_builder.hpp"
+#include "net/http_client.hpp"
 #include "security/redact.hpp"
 #include "security/vault.hpp"
 
@@ -11,7 +12,9 @@ namespace famulor::connectors {
 namespace {
 
 struct CallCtx {
-  std::function<void(Result<Value>)> done;
+  std::function<void(Result<Value>, const CallInfo&)> report;
+  CallInfo info;
+  void done(Result<Value> r) { report(std::move(r), info); }
   Value input_params;
   std::string idempotency_key;
   std::shared_ptr<const Manifest> manifest;
@@ -139,6 +142,9 @@ void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
     return;
   }
   if (r->status < 200 || r->status >= 300) {
+    if (r->status == 429 || r->status == 503)
+      if (const std::string* ra = find_header(r->headers, "Retry-After"))
+        if (auto delay = net::parse_retry_after(*ra)) c->info.retry_after = *delay;
     c->done(http_error(*c->manifest, c->where, req, *r, c->redactor));
     return;
   }
@@ -313,8 +319,15 @@ void start(const Ctx& c) {
 void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_ptr<const CompiledOperation> op,
                         std::shared_ptr<const ConnectorServices> services, CallInput input,
                         std::function<void(Result<Value>)> done) {
+  run_connector_call(std::move(manifest), std::move(op), std::move(services), std::move(input),
+                     [done = std::move(done)](Result<Value> r, const CallInfo&) { done(std::move(r)); });
+}
+
+void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_ptr<const CompiledOperation> op,
+                        std::shared_ptr<const ConnectorServices> services, CallInput input,
+                        std::function<void(Result<Value>, const CallInfo&)> done) {
   auto c = std::make_shared<CallCtx>();
-  c->done = std::move(done);
+  c->report = std::move(done);
   c->input_params = std::move(input.params);
   c->idempotency_key = std::move(input.idempotency_key);
   c->credential_name = std::move(input.credential);

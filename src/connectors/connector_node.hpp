@@ -12,6 +12,7 @@
 // lives in the call.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,11 +31,21 @@ struct CallInput {
 
 class CompiledOperation;
 
+// What a call reports besides its result.
+struct CallInfo {
+  // The app answered 429/503 with Retry-After: a retry should wait at least this.
+  std::chrono::milliseconds retry_after{0};
+};
+
 // One call of one operation, without the engine (the Node below wraps it; tests
 // and the sandbox call it directly). `done` is called exactly once, on any thread.
 void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_ptr<const CompiledOperation> op,
                         std::shared_ptr<const ConnectorServices> services, CallInput input,
                         std::function<void(Result<Value>)> done);
+// The same, with the CallInfo (the engine's node passes Retry-After on to its retry).
+void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_ptr<const CompiledOperation> op,
+                        std::shared_ptr<const ConnectorServices> services, CallInput input,
+                        std::function<void(Result<Value>, const CallInfo&)> done);
 
 // The factory for `<app>.<op>`. `manifest` must stay alive as long as the nodes.
 NodeFactory make_connector_node_factory(std::shared_ptr<const Manifest> manifest, std::string operation,

@@ -17,9 +17,9 @@ class ConnectorNode final : public Node {
   void invoke(NodeCall call) override {
     CallInput in{call.params(), credential_, call.idempotency_key()};
     auto shared = std::make_shared<NodeCall>(std::move(call));
-    run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r) {
+    run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r, const CallInfo& info) {
       if (r.ok()) shared->succeed(std::move(*r));
-      else shared->fail(r.status());
+      else shared->fail(r.status(), info.retry_after);  // a retry waits at least the app's Retry-After
     });
   }
 

@@ -156,5 +156,7 @@ Status status_from_response(const HttpClientResponse& response, std::size_t max_
 // Retry-After (delta seconds or an HTTP-date) as a delay from now; nullopt when
 // absent or unparseable. Negative delays become 0.
 std::optional<std::chrono::seconds> retry_after(const HttpClientResponse& response);
+// The same for a Retry-After header value ("120" or "Wed, 21 Oct 2026 07:28:00 GMT").
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value);
 
 }  // namespace famulor::net

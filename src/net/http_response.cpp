@@ -54,8 +54,13 @@ std::vector<std::string> HeaderList::get_all(std::string_view name) const {
 
 std::optional<std::chrono::seconds> retry_after(const HttpClientResponse& response) {
   const std::string* v = response.headers.find("Retry-After");
-  if (!v || v->empty()) return std::nullopt;
-  const std::string& s = *v;
+  if (!v) return std::nullopt;
+  return parse_retry_after(*v);
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  const std::string s(value);
   if (std::isdigit(static_cast<unsigned char>(s.front()))) {
     long long secs = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), secs);

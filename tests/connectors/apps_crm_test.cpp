@@ -123,6 +123,25 @@ TEST_CASE("hubspot errors carry HubSpot's message and the right code", "[connect
   auto limited = h.call("hubspot.create_contact", J(R"({"properties":{"email":"jane@example.com"}})"), "hs");
   CHECK(limited.status().code() == StatusCode::resource_exhausted);
   CHECK(limited.status().retryable());
+  CHECK(h.last_info.retry_after == std::chrono::milliseconds(0));  // no Retry-After header: no minimum
+
+  // With Retry-After the call reports it, so the node's retry waits at least that long.
+  h.answer = [](const HttpRequest&) {
+    auto r = json_response(429, R"({"status":"error","message":"You have reached your ten_secondly_rolling limit."})");
+    r.headers.emplace_back("Retry-After", "7");
+    return r;
+  };
+  limited = h.call("hubspot.create_contact", J(R"({"properties":{"email":"jane@example.com"}})"), "hs");
+  CHECK(limited.status().code() == StatusCode::resource_exhausted);
+  CHECK(h.last_info.retry_after == std::chrono::seconds(7));
+  // A 4xx that is not a rate limit carries no delay, whatever its headers say.
+  h.answer = [](const HttpRequest&) {
+    auto r = json_response(400, R"({"status":"error","message":"Property values were not valid"})");
+    r.headers.emplace_back("Retry-After", "7");
+    return r;
+  };
+  (void)h.call("hubspot.create_contact", J(R"({"properties":{"email":"jane@example.com"}})"), "hs");
+  CHECK(h.last_info.retry_after == std::chrono::milliseconds(0));
 }
 
 TEST_CASE("salesforce uses the credential's instance_url and escapes SOQL", "[connector]") {

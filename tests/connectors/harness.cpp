@@ -44,8 +44,9 @@ Result<Value> ConnectorHarness::call(const std::string& type, Value params, cons
   std::condition_variable cv;
   std::optional<Result<Value>> result;
   run_connector_call(manifest, *op, services, CallInput{std::move(params), credential, idempotency_key},
-                     [&](Result<Value> r) {
+                     [&](Result<Value> r, const CallInfo& info) {
                        std::lock_guard lk(m);
+                       last_info = info;
                        result.emplace(std::move(r));
                        cv.notify_all();
                      });

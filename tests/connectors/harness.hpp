@@ -31,6 +31,7 @@ struct ConnectorHarness {
   Result<Value> call(const std::string& type, Value params, const std::string& credential = "",
                      const std::string& idempotency_key = "run-1:node-1");
   const connectors::HttpRequest& last() const { return sent.back(); }
+  connectors::CallInfo last_info;  // what the last call() reported besides its result
 };
 
 // The request's body parsed as JSON (fails the test when it is not).
