@@ -36,17 +36,6 @@ Status find_zone(std::string_view fn, std::string_view name, const date::time_zo
   }
 }
 
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
-  if (at + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    char c = s[at + i];
-    if (c < '0' || c > '9') return false;
-    out = out * 10 + (c - '0');
-  }
-  return true;
-}
-
 struct IsoTime {
   LocalMs local;
   bool has_offset = false;
@@ -56,18 +45,18 @@ struct IsoTime {
 // YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH[:MM]]
 bool parse_iso(std::string_view s, IsoTime& out) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d)) {
+  if (!famulor::detail::fixed_digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !famulor::detail::fixed_digits(s, 5, 2, mo) || s[7] != '-' ||
+      !famulor::detail::fixed_digits(s, 8, 2, d)) {
     return false;
   }
   date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(mo)}, date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || y < 1) return false;
   std::size_t p = 10;
   if (p < s.size() && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
-    if (!digits(s, p + 1, 2, h) || p + 3 >= s.size() || s[p + 3] != ':' || !digits(s, p + 4, 2, mi)) return false;
+    if (!famulor::detail::fixed_digits(s, p + 1, 2, h) || p + 3 >= s.size() || s[p + 3] != ':' || !famulor::detail::fixed_digits(s, p + 4, 2, mi)) return false;
     p += 6;
     if (p < s.size() && s[p] == ':') {
-      if (!digits(s, p + 1, 2, sec)) return false;
+      if (!famulor::detail::fixed_digits(s, p + 1, 2, sec)) return false;
       p += 3;
       if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
         ++p;
@@ -91,11 +80,11 @@ bool parse_iso(std::string_view s, IsoTime& out) {
     } else if (s[p] == '+' || s[p] == '-') {
       int oh = 0, om = 0;
       int sign = s[p] == '-' ? -1 : 1;
-      if (!digits(s, p + 1, 2, oh)) return false;
+      if (!famulor::detail::fixed_digits(s, p + 1, 2, oh)) return false;
       p += 3;
       if (p < s.size() && s[p] == ':') ++p;
       if (p < s.size()) {
-        if (!digits(s, p, 2, om)) return false;
+        if (!famulor::detail::fixed_digits(s, p, 2, om)) return false;
         p += 2;
       }
       if (oh > 23 || om > 59) return false;

@@ -5,6 +5,8 @@
 
 #include <date/tz.h>
 
+#include "common/clock.hpp"
+
 namespace famulor::detail {
 namespace {
 
@@ -29,17 +31,6 @@ std::string format_local(std::int64_t local_ms, const char* suffix) {
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(sod / 3600),
                   static_cast<int>(sod / 60 % 60), static_cast<int>(sod % 60), suffix);
   return buf;
-}
-
-bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
-  if (at + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    char c = s[at + i];
-    if (c < '0' || c > '9') return false;
-    out = out * 10 + (c - '0');
-  }
-  return true;
 }
 
 }  // namespace
@@ -95,13 +86,13 @@ std::string format_utc(std::int64_t unix_ms) { return format_local(unix_ms, "Z")
 
 std::optional<std::int64_t> parse_time(std::string_view s, const TimeZone& zone) {
   int y, mo, d, h, mi, sec = 0, ms = 0;
-  if (!digits(s, 0, 4, y) || s.size() < 16 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':' ||
-      !digits(s, 14, 2, mi))
+  if (!fixed_digits(s, 0, 4, y) || s.size() < 16 || s[4] != '-' || !fixed_digits(s, 5, 2, mo) || s[7] != '-' ||
+      !fixed_digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != ' ') || !fixed_digits(s, 11, 2, h) || s[13] != ':' ||
+      !fixed_digits(s, 14, 2, mi))
     return std::nullopt;
   std::size_t p = 16;
   if (p < s.size() && s[p] == ':') {
-    if (!digits(s, p + 1, 2, sec)) return std::nullopt;
+    if (!fixed_digits(s, p + 1, 2, sec)) return std::nullopt;
     p += 3;
     if (p < s.size() && s[p] == '.') {
       int scale = 100;
@@ -119,8 +110,8 @@ std::optional<std::int64_t> parse_time(std::string_view s, const TimeZone& zone)
     return local_s * 1000 + ms;
   }
   int oh, om;
-  if ((s[p] != '+' && s[p] != '-') || !digits(s, p + 1, 2, oh) || p + 6 != s.size() || s[p + 3] != ':' ||
-      !digits(s, p + 4, 2, om) || oh > 23 || om > 59)
+  if ((s[p] != '+' && s[p] != '-') || !fixed_digits(s, p + 1, 2, oh) || p + 6 != s.size() || s[p + 3] != ':' ||
+      !fixed_digits(s, p + 4, 2, om) || oh > 23 || om > 59)
     return std::nullopt;
   const std::int64_t off = (oh * 3600 + om * 60) * (s[p] == '-' ? -1 : 1);
   return (local_s - off) * 1000 + ms;
