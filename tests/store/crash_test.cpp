@@ -1,6 +1,6 @@
 // The crash test (issue 3): a child process (crash_child) runs 1,000 runs of
 // `set → http.request → wait → set` against a loopback HTTP sink in this
-// process; it is killed with SIGKILL at random instants several times and
+// process; it is killed with SIGKILL at random points of its work several times and
 // restarted, then runs to the end. Afterwards: every accepted run has succeeded and is one run (the
 // dedupe key held across crashes), the sink saw every (run, node) idempotency
 // key, a node whose checkpoint was committed before a kill was never called
@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -72,6 +73,13 @@ class Sink {
   std::vector<SinkCall> calls() const {
     std::lock_guard lk(mu_);
     return calls_;
+  }
+  // Calls made by process `generation` so far.
+  int calls_from(int generation) const {
+    std::lock_guard lk(mu_);
+    int n = 0;
+    for (const auto& c : calls_) n += c.generation == generation;
+    return n;
   }
 
  private:
@@ -184,7 +192,12 @@ TEST_CASE("1,000 runs through an HTTP sink survive repeated SIGKILL", "[store][e
   const std::string accepted_log = (dir / "accepted.log").string();
   Sink sink;
   std::mt19937 rng{std::random_device{}()};
-  std::uniform_int_distribution<int> kill_after_ms(50, 400);
+  // A kill lands after a random number of this generation's sink calls (plus a
+  // few random milliseconds), not after a random time: on a fast machine all
+  // the work can finish before a timed kill, and then the kill proves nothing.
+  // At most kRuns/7 calls a generation, so work is left for every kill.
+  std::uniform_int_distribution<int> kill_after_calls(std::max(1, kRuns / 50), std::max(2, kRuns / 7));
+  std::uniform_int_distribution<int> kill_jitter_ms(0, 10);
   const std::vector<std::string> args = {db, sink.url(), std::to_string(kRuns), accepted_log};
 
   // After each kill: the calls committed at that instant, by run id.
@@ -195,7 +208,11 @@ TEST_CASE("1,000 runs through an HTTP sink survive repeated SIGKILL", "[store][e
     a.push_back("killed");
     Child child = Child::spawn(gen, a);
     REQUIRE(child.wait_line("started", 60s));
-    std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms(rng)));
+    const int calls = kill_after_calls(rng);
+    for (auto give_up = std::chrono::steady_clock::now() + 60s;
+         sink.calls_from(gen) < calls && std::chrono::steady_clock::now() < give_up;)
+      std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(std::chrono::milliseconds(kill_jitter_ms(rng)));
     REQUIRE(::kill(child.pid, SIGKILL) == 0);
     int status = child.reap(60s);
     INFO("generation " << gen << " wait status " << status);
