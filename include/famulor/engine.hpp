@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "famulor/call.hpp"
 #include "famulor/node.hpp"
 #include "famulor/run.hpp"
 #include "famulor/status.hpp"
@@ -192,6 +193,26 @@ class Engine {
   // is recorded cancelled there, so that no engine resumes it. Errors: not_found,
   // failed_precondition (already final: the message names its status).
   Status cancel(std::string_view run_id);
+
+  // ---- phone calls (docs/voice.md) ----
+  // A finished call: starts every matching call.ended workflow (filters on
+  // platform, direction, status, assistant, event). Accepted durably like emit();
+  // deduplicated by (platform, call_id): a redelivery answers the first runs.
+  Result<std::vector<RunHandle>> emit(const CallEvent& call);
+  // Runs the matching call.incoming workflow and answers its respond node's
+  // variables. The deadline is hard: at the deadline the answer is what the run
+  // computed so far plus the workflow's declared defaults, marked partial; the run
+  // goes on and its record is written after the answer. Never throws, never
+  // blocks past the deadline (plus scheduling noise).
+  Variables inject(const IncomingCall& call, std::chrono::microseconds deadline);
+  // The same, answering on an engine thread (or the caller's when no run starts).
+  void inject_async(IncomingCall call, std::chrono::microseconds deadline, std::function<void(Variables)> done);
+  // Runs the call.tool workflow named call.tool, same deadline rules; a late or
+  // failed tool answers the trigger's `fallback`.
+  ToolResult call_tool(const ToolCall& call, std::chrono::microseconds deadline);
+  void call_tool_async(ToolCall call, std::chrono::microseconds deadline, std::function<void(ToolResult)> done);
+  // The installed call.tool workflows as tool definitions.
+  std::vector<ToolInfo> tools() const;
 
   detail::EngineImpl& impl() noexcept { return *impl_; }  // internal use
 

@@ -1,6 +1,7 @@
 // famulor/famulor.hpp — the whole public API in one include.
 #pragma once
 
+#include "famulor/call.hpp"
 #include "famulor/engine.hpp"
 #include "famulor/node.hpp"
 #include "famulor/run.hpp"
