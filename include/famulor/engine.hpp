@@ -77,6 +77,10 @@ struct EngineOptions {
   // process sharing the store with a server (`famulor run --db`, `famulor runs
   // retry`) sets false so that it runs only what it starts itself.
   bool resume_unfinished = true;
+
+  // Entries of the per-node lookup cache (nodes with a "cache" key; docs/voice.md),
+  // least recently used evicted first; 0 turns the cache off.
+  std::size_t cache_entries = 10'000;
 };
 
 // Which runs Engine::list_runs returns.

@@ -37,7 +37,8 @@ EngineImpl::EngineImpl(EngineOptions o)
       journal(owned_store.get()),
       catalog(&default_catalog()),
       http(std::make_unique<net::HttpClient>(pool)),
-      outbound(net::OutboundPolicy::from_environment()) {
+      outbound(net::OutboundPolicy::from_environment()),
+      node_cache(options.cache_entries) {
   std::map<std::string, NodeFactory, std::less<>> builtins;
   add_builtin_node_factories(builtins);
   net::NetServices http_services = net_services();
@@ -230,7 +231,8 @@ void EngineImpl::stop(std::chrono::milliseconds grace) {
   for (auto& run : left) {
     // With a store the run is suspended, not cancelled: nothing is recorded for
     // it, and the next start() resumes it from its checkpoints.
-    if (journal.enabled()) run->suspended.store(true);
+    // Latency-path runs were never accepted: they end cancelled and are recorded.
+    if (journal.enabled() && !run->deferred_record) run->suspended.store(true);
     halt_run(*run, RunStatus::cancelled, Status(StatusCode::cancelled, "the engine stopped"));
   }
   {

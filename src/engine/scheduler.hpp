@@ -25,7 +25,10 @@ namespace famulor::detail {
 // Starts a prepared run (slots allocated; checkpointed slots marked prefilled).
 // The engine must already count it (see EngineImpl::retain_run). No-op when the
 // run is already final (halted before it started).
-void start_run(const std::shared_ptr<RunShared>& run);
+// `on_this_thread` (the latency path's sync form): the run's built-in nodes, and
+// nodes answered from the node cache, run on the calling thread until one waits;
+// other nodes are posted to the pool as usual.
+void start_run(const std::shared_ptr<RunShared>& run, bool on_this_thread = false);
 
 // Completes an asynchronous attempt (NodeCall::succeed/fail, timeouts). Later
 // completions of the same attempt are ignored.
