@@ -92,7 +92,7 @@ TEST_CASE("a late tool answers the fallback by the deadline", "[voice]") {
   ToolResult a = p.get_future().get();
   CHECK(a.partial);
   CHECK(a.result == Value("Sorry, I could not do that right now."));
-  engine.stop();  // cancels the held runs
+  engine.stop(std::chrono::milliseconds(0));  // cancels the held runs
   std::lock_guard lk(m);
   held.clear();
 }
