@@ -34,6 +34,7 @@ EngineImpl::EngineImpl(EngineOptions o)
     : options(std::move(o)),
       owned_store(open_store(options, store_error_)),
       pool(options.threads),
+      latency_pool(1),
       journal(owned_store.get()),
       catalog(&default_catalog()),
       http(std::make_unique<net::HttpClient>(pool)),
@@ -183,6 +184,7 @@ Status EngineImpl::start() {
   if (!store_error_.ok()) return store_error_;
   if (!connectors->error.ok()) return connectors->error;
   pool.start();
+  latency_pool.start();
   {
     std::lock_guard lk(runs_mu_);
     accepting_ = true;
@@ -239,6 +241,7 @@ void EngineImpl::stop(std::chrono::milliseconds grace) {
     std::unique_lock lk(active_mu_);
     active_cv_.wait(lk, [&] { return active_.load() == 0; });
   }
+  latency_pool.stop();
   pool.stop();
   // Checkpoints and outcomes may still wait in the store's queue (they are
   // committed lazily): once stop() returns, everything the runs did is durable.

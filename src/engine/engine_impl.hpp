@@ -49,6 +49,13 @@ class EngineImpl {
   // pool: destroyed after the worker threads are gone.
   const std::unique_ptr<store::Store> owned_store;
   IoPool pool;
+  // The latency path's own thread (inject, call_tool): their deadline timers and
+  // their posted nodes, so that a burst of post-call work on `pool` cannot hold
+  // an answer past its deadline.
+  IoPool latency_pool;
+  bool on_engine_thread() const noexcept {
+    return pool.running_in_this_thread() || latency_pool.running_in_this_thread();
+  }
   Journal journal;
   MutableCatalog catalog;  // layered over default_catalog()
   // Outbound HTTP for connector nodes (http.request, connectors): one client on

@@ -147,7 +147,7 @@ void run_latency_async(EngineImpl& engine, std::shared_ptr<const CompiledWorkflo
   if (call->answered || call->final) return;
   // Armed only while the run is not final: the run's final hook destroys it, so
   // it never outlives the engine's pool.
-  call->timer = std::make_unique<Timer>(engine.pool);
+  call->timer = std::make_unique<Timer>(engine.latency_pool);  // not behind post-call work on the main pool
   call->timer->start(deadline - Clock::now(), [call](bool fired) {
     if (!fired) return;
     LatencyAnswer a;

@@ -186,7 +186,7 @@ void dispatch_ready(const std::shared_ptr<RunShared>& run, std::vector<int>& rea
   if (run->final_flag.load(std::memory_order_relaxed)) return;
   std::size_t i = 0;
   if (allow_inline && !ready.empty() && t_drive_depth < kMaxNesting &&
-      (t_caller_inline || run->engine->pool.running_in_this_thread())) {
+      (t_caller_inline || run->engine->on_engine_thread())) {
     a.next = ready[0];
     i = 1;
   }
@@ -361,7 +361,7 @@ Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
     }
   }
   // Custom and connector nodes are invoked on pool threads only (Node::invoke).
-  if (!cn.builtin && t_caller_inline && !run->engine->pool.running_in_this_thread()) return Attempt::handoff;
+  if (!cn.builtin && t_caller_inline && !run->engine->on_engine_thread()) return Attempt::handoff;
   std::shared_ptr<CallState> call;
   if (cn.builtin) {
     ExecContext ctx(*run, v, params);
@@ -433,7 +433,8 @@ void drive(std::shared_ptr<RunShared> run, int v) {
 }
 
 void post_node(const std::shared_ptr<RunShared>& run, int node) {
-  asio::post(io_context(run->engine->pool), [run, node]() mutable { drive(std::move(run), node); });
+  IoPool& pool = run->deferred_record ? run->engine->latency_pool : run->engine->pool;  // latency path: own thread
+  asio::post(io_context(pool), [run, node]() mutable { drive(std::move(run), node); });
 }
 
 }  // namespace

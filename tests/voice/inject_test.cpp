@@ -1,6 +1,7 @@
 // Engine::inject / inject_async: choosing the call.incoming workflow, answering at
 // the respond node, the hard deadline with defaults, variable types, and the run
 // record written after the answer.
+#include <condition_variable>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -260,4 +261,55 @@ TEST_CASE("an injection run is written to the store after its answer, with no ac
   REQUIRE(rec.value().node("who") != nullptr);
   CHECK(rec.value().node("who")->output.get_string("name") == "Jana");
   CHECK(rec.value().response.get_string("name") == "Jana");
+}
+
+TEST_CASE("injection answers while post-call work occupies every worker thread", "[voice]") {
+  Engine engine({.threads = 2});
+  // test.block occupies its worker thread until the gate opens (deliberately, to
+  // stand for a burst of post-call work).
+  auto gate = std::make_shared<Gate>();
+  auto entered = std::make_shared<std::pair<std::mutex, std::condition_variable>>();
+  auto count = std::make_shared<int>(0);
+  REQUIRE(register_fn(engine, "test.block", [gate, entered, count](NodeCall call) {
+            {
+              std::lock_guard lk(entered->first);
+              ++*count;
+              entered->second.notify_all();
+            }
+            gate->wait();
+            call.succeed(Value());
+          }).ok());
+  REQUIRE(register_fn(engine, "test.quick", [](NodeCall call) { call.succeed(Value::object({{"name", "Jana"}})); }).ok());
+  auto held = std::make_shared<Held>();
+  register_held(engine, held);
+  install(engine, R"({"id": "crm", "trigger": {"type": "call.ended"}, "nodes": [{"id": "b", "type": "test.block"}]})");
+  install(engine, R"({"id": "lookup", "trigger": {"type": "call.incoming", "assistant": "quick"}, "nodes": [
+    {"id": "q", "type": "test.quick"},
+    {"id": "r", "type": "respond", "after": "q", "params": {"value": "{{ nodes.q.output }}"}}]})");
+  install(engine, R"({"id": "slow", "trigger": {"type": "call.incoming", "assistant": "slow", "defaults": {"name": "there"}},
+    "nodes": [{"id": "h", "type": "test.held"},
+              {"id": "r", "type": "respond", "after": "h", "params": {"value": {"name": "late"}}}]})");
+  REQUIRE(engine.start().ok());
+  for (const char* id : {"c1", "c2"}) {
+    CallEvent c;
+    c.call_id = id;
+    REQUIRE(engine.emit(c).ok());
+  }
+  {
+    std::unique_lock lk(entered->first);
+    entered->second.wait(lk, [&] { return *count == 2; });  // both workers are busy now
+  }
+  std::promise<Variables> quick;
+  engine.inject_async(caller("quick"), 30s, [&](Variables v) { quick.set_value(std::move(v)); });
+  Variables q = quick.get_future().get();
+  CHECK_FALSE(q.partial);
+  CHECK(q.values.get_string("name") == "Jana");
+  std::promise<Variables> slow;
+  engine.inject_async(caller("slow"), 20ms, [&](Variables v) { slow.set_value(std::move(v)); });
+  Variables s = slow.get_future().get();  // the deadline timer is not queued behind the blocked workers
+  CHECK(s.partial);
+  CHECK(s.values.get_string("name") == "there");
+  gate->open();
+  held->invoked.wait();
+  held->release();
 }
