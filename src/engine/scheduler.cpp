@@ -235,6 +235,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
     s.error.clear();
     s.published.store(true, std::memory_order_release);
     s.from_cache = r.from_cache;
+    if (r.from_cache) s.attempts = 0;  // nothing was called (also how the store tells a cached node)
     if (cn.cache && !r.from_cache && s.port.empty())
       run.engine->node_cache.put(NodeCache::key(cn.type, s.input, cn.spec->credential), s.output, *cn.cache);
     if (r.respond && !run.responded) {

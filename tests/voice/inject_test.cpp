@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "engine/engine_helpers.hpp"
+#include "store/sqlite_store.hpp"
 #include "support/paths.hpp"
 
 using namespace famulor;
@@ -312,4 +313,31 @@ TEST_CASE("injection answers while post-call work occupies every worker thread",
   gate->open();
   held->invoked.wait();
   held->release();
+}
+
+TEST_CASE("an injection run is not in the store before it is final", "[voice]") {
+  famulor::test::TempDir dir;
+  const std::string db = (dir / "famulor.db").string();
+  Engine engine({.threads = 2, .db = db});
+  auto held = std::make_shared<Held>();
+  register_held(engine, held);
+  install(engine, R"({"id": "w", "trigger": {"type": "call.incoming"}, "nodes": [
+    {"id": "r", "type": "respond", "params": {"value": {"greeting": "hi"}}},
+    {"id": "slow", "type": "test.held", "after": "r"}]})");
+  REQUIRE(engine.start().ok());
+  Variables v = engine.inject(caller(), 30s);
+  REQUIRE_FALSE(v.partial);
+  held->invoked.wait();
+  auto other = store::open_sqlite_store(db);  // another connection, as another process would read
+  REQUIRE(other.ok());
+  CHECK((*other)->get_run(v.run_id).status().code() == StatusCode::not_found);  // answered, nothing written yet
+  held->release();
+  auto h = engine.find_run(v.run_id);
+  REQUIRE(h.ok());
+  CHECK(h.value().wait().status == RunStatus::succeeded);
+  engine.stop();  // flushes
+  auto rec = (*other)->get_run(v.run_id);
+  REQUIRE(rec.ok());
+  CHECK(rec->status == RunStatus::succeeded);
+  CHECK(rec->node("slow")->output.get_bool("late"));
 }

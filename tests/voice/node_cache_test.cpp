@@ -5,6 +5,7 @@
 
 #include "engine/engine_helpers.hpp"
 #include "engine/node_cache.hpp"
+#include "support/paths.hpp"
 
 using namespace famulor;
 using famulor::test::install;
@@ -128,4 +129,30 @@ TEST_CASE("NodeCache keys are canonical and entries expire", "[voice][cache]") {
   CHECK(cache.get("k", t0 + 1600ms).revalidate);
   CHECK(cache.get("k", t0 + 2000ms).hit == NodeCache::Hit::miss);
   CHECK(cache.size() == 0);
+}
+
+TEST_CASE("the store's run record says which node came from the cache", "[voice][cache]") {
+  famulor::test::TempDir dir;
+  const std::string db = (dir / "famulor.db").string();
+  std::string first, second;
+  {
+    std::atomic<int> calls{0};
+    Engine engine({.threads = 2, .db = db});
+    register_counter(engine, calls);
+    install(engine, kCached);
+    REQUIRE(engine.start().ok());
+    first = run_and_wait(engine, "w", payload("q")).id;
+    RunRecord b = run_and_wait(engine, "w", payload("q"));
+    second = b.id;
+    CHECK(b.node("look")->attempts == 0);
+  }
+  Engine engine({.threads = 1, .db = db});
+  auto a = engine.get_run(first);
+  auto b = engine.get_run(second);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  CHECK_FALSE(a->node("look")->cached);
+  CHECK(a->node("look")->attempts == 1);
+  CHECK(b->node("look")->cached);
+  CHECK(b->node("look")->output.get_int("n") == 1);
 }
