@@ -236,8 +236,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
     s.published.store(true, std::memory_order_release);
     s.from_cache = r.from_cache;
     if (r.from_cache) s.attempts = 0;  // nothing was called (also how the store tells a cached node)
-    if (cn.cache && !r.from_cache && s.port.empty())
-      run.engine->node_cache.put(NodeCache::key(cn.type, s.input, cn.spec->credential), s.output, *cn.cache);
+    if (cn.cache && !r.from_cache) remember_in_cache(run, cn, s);
     if (r.respond && !run.responded) {
       run.responded = true;
       run.response = s.output;
@@ -304,34 +303,6 @@ void after_unlock(RunShared& run, After& a) {
   }
 }
 
-// Stale-while-revalidate: runs node v again with `params` outside the run's DAG
-// and puts a success into the cache. The engine counts it like a run, so that it
-// is alive when the node completes.
-void revalidate(const std::shared_ptr<RunShared>& run, int v, Value params, std::string key) {
-  const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(v)];
-  EngineImpl* engine = run->engine;
-  auto c = std::make_shared<CallState>();
-  c->run = run;
-  c->node = v;
-  c->params = std::move(params);
-  c->phase = CallState::Phase::async;
-  c->on_result = [engine, key = std::move(key), policy = *cn.cache](NodeResult& r) {
-    if (r.status.ok() && r.port.empty())
-      engine->node_cache.put(key, std::move(r.output), policy);
-    else
-      engine->node_cache.revalidate_failed(key);
-    engine->release_run();
-  };
-  engine->retain_run();
-  asio::post(io_context(engine->pool), [c, impl = cn.impl.get()] {
-    try {
-      impl->invoke(NodeCall(c));
-    } catch (...) {
-      complete_call(c, NodeResult{internal_error("node threw during cache revalidation")});
-    }
-  });
-}
-
 enum class Attempt { done, pending, handoff };
 
 // Runs one attempt of node v: done when `r` holds its result now, pending when it
@@ -349,17 +320,9 @@ Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
     if (!params.is_object()) params = Value::object();
     for (const auto& [k, val] : cn.raw_params.as_object()) params.as_object().set(k, val);
   }
-  if (cn.cache) {
-    std::string key = NodeCache::key(cn.type, params, cn.spec->credential);
-    NodeCache::Lookup hit = run->engine->node_cache.get(key);
-    // Built-in nodes compute locally: a stale entry of theirs is simply recomputed.
-    if (hit.hit == NodeCache::Hit::fresh || (hit.hit == NodeCache::Hit::stale && !cn.builtin)) {
-      if (hit.revalidate) revalidate(run, v, params, std::move(key));
-      r.output = std::move(hit.value);
-      r.input = std::move(params);
-      r.from_cache = true;
-      return Attempt::done;
-    }
+  if (cn.cache && answer_from_cache(run, v, params, r)) {
+    r.input = std::move(params);
+    return Attempt::done;
   }
   // Custom and connector nodes are invoked on pool threads only (Node::invoke).
   if (!cn.builtin && t_caller_inline && !run->engine->on_engine_thread()) return Attempt::handoff;

@@ -14,5 +14,6 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/timer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/trigger_match.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node_cache.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node_cache_use.cpp
   ${CMAKE_CURRENT_LIST_DIR}/latency.cpp
   ${CMAKE_CURRENT_LIST_DIR}/calls.cpp)
