@@ -120,6 +120,29 @@ Status Router::add(std::string method, std::string_view pattern, Handler handler
   return {};
 }
 
+void Router::set_observer(Observer observer) { observer_ = std::move(observer); }
+
+namespace {
+// A bounded label: the usual methods as sent, anything else "other".
+std::string_view method_label(std::string_view m) {
+  for (std::string_view known : {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
+    if (m == known) return known;
+  return "other";
+}
+
+// A responder that reports the status it answers with, then passes it on.
+Responder observed(const Router::Observer* obs, std::string_view method, std::string_view route, Responder inner) {
+  return Responder([obs, method, route, inner = std::move(inner)](HttpResponse r) {
+    if (r.status == 0) {  // abort(): close without an answer
+      inner.abort();
+      return;
+    }
+    (*obs)(method, route, r.status);
+    inner.send(std::move(r));
+  });
+}
+}  // namespace
+
 void Router::dispatch(HttpRequest request, Responder responder) const {
   const auto raw = split_path(raw_path_of(request));
   const Route* best = nullptr;
@@ -154,6 +177,9 @@ void Router::dispatch(HttpRequest request, Responder responder) const {
     best = best_get;
     best_params = std::move(best_get_params);
   }
+  if (observer_)
+    responder = observed(&observer_, method_label(request.method), best ? std::string_view(best->pattern) : "unmatched",
+                         std::move(responder));
   if (best) {
     request.route_params = std::move(best_params);
     best->handler(std::move(request), std::move(responder));

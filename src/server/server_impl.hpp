@@ -13,6 +13,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "server/auth.hpp"
+#include "server/connector_health.hpp"
 #include "server/server.hpp"
 #include "store/token_records.hpp"
 
@@ -30,6 +31,7 @@ struct Server::Impl {
   http::Router router;
   std::unique_ptr<detail::IoPool> pool;
   std::unique_ptr<http::HttpServer> http;
+  std::unique_ptr<ConnectorHealth> health;  // GET /v1/health/connectors
   bool started = false;
 
   // workflows_dir reload: file -> (mtime, size) seen and the workflow id it installed.
@@ -49,6 +51,15 @@ struct Server::Impl {
 // Route registration (routes_*.cpp).
 void add_hook_routes(Server::Impl& s);
 void add_management_routes(Server::Impl& s);
+void add_ops_routes(Server::Impl& s);
+
+// Uninstalls a workflow and marks it deleted in the store, so that the next
+// start does not reinstall it (DELETE /v1/workflows/{id}, a removed file).
+Status forget_workflow(Server::Impl& s, const std::string& id);  // /metrics, /v1/health/connectors, /v1/credentials
+
+// Registers a route that needs a bearer token of role `need` (else 401/403).
+void guarded_route(Server::Impl& s, const char* method, const char* pattern, Role need,
+                   std::function<http::HttpResponse(const http::HttpRequest&)> fn);
 
 // Engine Status -> the JSON error response with the matching HTTP status.
 http::HttpResponse error_response(const Status& status);
