@@ -154,6 +154,10 @@ Status Server::start() {
   ho.host = o.host;
   ho.port = o.port;
   ho.limits.max_body = o.max_body_bytes;
+  ho.limits.max_header_bytes = o.max_header_bytes;
+  ho.max_connections = o.max_connections;
+  ho.header_timeout = o.header_timeout;
+  ho.idle_timeout = o.idle_timeout;
   ho.shutdown_grace = o.shutdown_grace;
   s.pool = std::make_unique<detail::IoPool>(2);
   s.pool->start();
