@@ -120,7 +120,9 @@ Status Router::add(std::string method, std::string_view pattern, Handler handler
   return {};
 }
 
-void Router::set_observer(Observer observer) { observer_ = std::move(observer); }
+void Router::set_observer(Observer observer) {
+  observer_ = observer ? std::make_shared<const Observer>(std::move(observer)) : nullptr;
+}
 
 namespace {
 // A bounded label: the usual methods as sent, anything else "other".
@@ -130,9 +132,11 @@ std::string_view method_label(std::string_view m) {
   return "other";
 }
 
-// A responder that reports the status it answers with, then passes it on.
-Responder observed(const Router::Observer* obs, std::string_view method, std::string_view route, Responder inner) {
-  return Responder([obs, method, route, inner = std::move(inner)](HttpResponse r) {
+// A responder that reports the status it answers with, then passes it on. It owns
+// what it reports (a late answer may come after the router is gone).
+Responder observed(std::shared_ptr<const Router::Observer> obs, std::string_view method, std::string route,
+                   Responder inner) {
+  return Responder([obs = std::move(obs), method, route = std::move(route), inner = std::move(inner)](HttpResponse r) {
     if (r.status == 0) {  // abort(): close without an answer
       inner.abort();
       return;
@@ -178,7 +182,7 @@ void Router::dispatch(HttpRequest request, Responder responder) const {
     best_params = std::move(best_get_params);
   }
   if (observer_)
-    responder = observed(&observer_, method_label(request.method), best ? std::string_view(best->pattern) : "unmatched",
+    responder = observed(observer_, method_label(request.method), best ? best->pattern : std::string("unmatched"),
                          std::move(responder));
   if (best) {
     request.route_params = std::move(best_params);

@@ -55,7 +55,7 @@ class Router {
  private:
   struct Route;
   std::vector<std::unique_ptr<Route>> routes_;
-  Observer observer_;
+  std::shared_ptr<const Observer> observer_;  // shared with answers still pending
 };
 
 }  // namespace famulor::http

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/io_pool.hpp"
+#include "common/metrics.hpp"
 #include "connectors/registry.hpp"
 #include "connectors/sandbox.hpp"
 #include "connectors/sandbox_server.hpp"
@@ -264,4 +265,19 @@ TEST_CASE("GET /v1/health/connectors answers from the cache: checking then ok or
   CHECK(hs.get_string("state") == "error");
   CHECK(hs["error"].get_string("code") == "unauthenticated");
   CHECK(hs.dump().find("pat-bad") == std::string::npos);
+}
+
+TEST_CASE("injection latency and deadline misses reach /metrics as a histogram and a counter", "[server][metrics]") {
+  ServerFixture f({}, [](server::ServerOptions& o) { o.metrics_open = true; });
+  auto before = parse_metrics(f.send("GET", "/metrics").body);
+  double count0 = std::max(0.0, value_of(before, "famulor_injection_latency_seconds_count", {}));
+  double misses0 = std::max(0.0, value_of(before, "famulor_injection_deadline_misses_total", {}));
+  double fast0 = std::max(0.0, value_of(before, "famulor_injection_latency_seconds_bucket", {{"le", "0.0001"}}));
+  metrics::observe_injection(std::chrono::microseconds(80), false);   // within the 100 us bucket
+  metrics::observe_injection(std::chrono::milliseconds(300), true);   // partial: a deadline miss
+  auto after = parse_metrics(f.send("GET", "/metrics").body);
+  CHECK(value_of(after, "famulor_injection_latency_seconds_count", {}) == count0 + 2);
+  CHECK(value_of(after, "famulor_injection_deadline_misses_total", {}) == misses0 + 1);
+  CHECK(value_of(after, "famulor_injection_latency_seconds_bucket", {{"le", "0.0001"}}) == fast0 + 1);
+  CHECK(value_of(after, "famulor_injection_latency_seconds_bucket", {{"le", "+Inf"}}) == count0 + 2);
 }
