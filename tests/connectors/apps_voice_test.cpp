@@ -118,7 +118,7 @@ TEST_CASE("famulor leads and call list and campaign start/stop: exact requests a
   for (auto& r : reqs) CHECK(r.header("Authorization") == "Bearer fam-key-123456");
 }
 
-TEST_CASE("famulor errors carry Famulor's message; 429 reports Retry-After", "[connector][voice]") {
+TEST_CASE("famulor errors carry Famulor's message and 429 reports Retry-After", "[connector][voice]") {
   FakeHttpServer api;
   api.on("POST", "/user/make_call", FakeResponse::json(422, R"({"message":"The phone number field must be a valid E.164 number.","errors":{"phone_number":["invalid"]}})"))
       .then(FakeResponse::json(429, R"({"message":"Too Many Attempts."})").header("Retry-After", "12"));
@@ -140,7 +140,7 @@ TEST_CASE("famulor errors carry Famulor's message; 429 reports Retry-After", "[c
   CHECK(api.requests().size() == 2);
 }
 
-TEST_CASE("twilio.send_sms: Account SID in the path; basic auth; form-encoded To/From/Body", "[connector][voice]") {
+TEST_CASE("twilio.send_sms: Account SID in the path and basic auth and form-encoded To/From/Body", "[connector][voice]") {
   FakeHttpServer api;
   api.on("POST", std::string("/2010-04-01/Accounts/") + kSid + "/Messages.json", FakeResponse::json(201, kTwilioMessage));
   EnvVar base("FAMULOR_TWILIO_BASE_URL", api.url());
@@ -169,7 +169,7 @@ TEST_CASE("twilio.send_sms: Account SID in the path; basic auth; form-encoded To
         "To=%2B4915123456789&MessagingServiceSid=MG11&Body=Hi&StatusCallback=https%3A%2F%2Fx.example%2Fs");
 }
 
-TEST_CASE("twilio.get_message; Twilio's error body and Retry-After; a credential without the SID", "[connector][voice]") {
+TEST_CASE("twilio.get_message and Twilio's error body and Retry-After and a credential without the SID", "[connector][voice]") {
   FakeHttpServer api;
   std::string msg_path = std::string("/2010-04-01/Accounts/") + kSid + "/Messages/SM0123456789abcdef0123456789abcdef.json";
   api.on("GET", msg_path, FakeResponse::json(200, kTwilioMessage));

@@ -82,7 +82,7 @@ const char* kTwoNodes = R"({"id":"metered","trigger":{"type":"webhook","path":"m
 
 }  // namespace
 
-TEST_CASE("GET /metrics: Prometheus text with runs and node histograms and HTTP requests; needs a viewer token",
+TEST_CASE("GET /metrics: Prometheus text with runs and node histograms and HTTP requests and needs a viewer token",
           "[server][metrics]") {
   ServerFixture f(Files{{"metered.json", kTwoNodes}});
   REQUIRE(f.send("POST", "/v1/hooks/metered", "{}").status == 200);
@@ -117,7 +117,7 @@ TEST_CASE("GET /metrics: Prometheus text with runs and node histograms and HTTP 
   }
 }
 
-TEST_CASE("metrics_open serves /metrics without a token; connector calls and errors by app and operation",
+TEST_CASE("metrics_open serves /metrics without a token and connector calls and errors by app and operation",
           "[server][metrics]") {
   detail::IoPool pool(1);
   pool.start();
@@ -149,7 +149,7 @@ TEST_CASE("metrics_open serves /metrics without a token; connector calls and err
   pool.stop();
 }
 
-TEST_CASE("/v1/credentials: admin only; values never returned; fields checked against the app", "[server][credentials]") {
+TEST_CASE("/v1/credentials: admin only and values never returned and fields checked against the app", "[server][credentials]") {
   famulor::test::TempDir keydir;
   std::string key = write_key(keydir);
   ServerFixture f({}, [&](server::ServerOptions& o) {

@@ -22,7 +22,7 @@ std::string hook_wf(const std::string& id, const std::string& path, const std::s
 
 }  // namespace
 
-TEST_CASE("a workflow PUT through the API survives a restart; a file with the same id wins", "[server][workflows]") {
+TEST_CASE("a workflow PUT through the API survives a restart and a file with the same id wins", "[server][workflows]") {
   ServerFixture f(Files{{"filed.json", hook_wf("filed", "from-file", "file")}});
   std::map<std::string, std::string> admin{{"Authorization", "Bearer " + f.token("admin")}};
   REQUIRE(f.send("PUT", "/v1/workflows/api-only", hook_wf("api-only", "api", "api"), admin).status == 200);
@@ -72,7 +72,7 @@ TEST_CASE("a synchronous hook answers with the respond node's status and headers
   CHECK(x.body == "<Response><Say>Hi</Say></Response>");
 }
 
-TEST_CASE("a synchronous hook past its timeout answers 504 with the run id; the run goes on", "[server][hooks]") {
+TEST_CASE("a synchronous hook past its timeout answers 504 with the run id and the run goes on", "[server][hooks]") {
   const char* slow = R"({"id":"slow","trigger":{"type":"webhook","path":"slow","sync":true,"timeout":"50ms"},
     "nodes":[{"id":"w","type":"wait","params":{"duration":"1h"}},
              {"id":"r","type":"respond","after":"w","params":{"value":"late"}}]})";
@@ -90,7 +90,7 @@ TEST_CASE("a synchronous hook past its timeout answers 504 with the run id; the 
   CHECK(f.send("POST", "/v1/hooks/slow2", "{}").status == 504);  // serve's sync_timeout
 }
 
-TEST_CASE("serve's HTTP limits: keep-alive; 413; 431; 503 beyond max_connections", "[server][http]") {
+TEST_CASE("serve's HTTP limits: keep-alive and 413 and 431 and 503 beyond max_connections", "[server][http]") {
   ServerFixture f(Files{{"h.json", hook_wf("h", "h", "ok")}}, [](server::ServerOptions& o) {
     o.max_body_bytes = 1024;
     o.max_header_bytes = 2048;
