@@ -11,6 +11,19 @@
 #include "server/server_impl.hpp"
 
 namespace famulor::server {
+
+struct SyncWait {
+  explicit SyncWait(asio::io_context& io, std::chrono::milliseconds d) : timer(io, d) {}
+  asio::steady_timer timer;
+};
+
+void cancel_sync_waits(Server::Impl& s) {
+  std::lock_guard lk(s.sync_mu);
+  for (auto& w : s.sync_waits)
+    if (auto t = w.lock()) asio::post(t->timer.get_executor(), [t] { t->timer.cancel(); });
+  s.sync_waits.clear();
+}
+
 namespace {
 
 std::string trim_slashes(std::string p) {
@@ -168,10 +181,16 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   auto timeout = t.timeout.value_or(o.sync_timeout);
   // The pending wait owns the timer (so it dies with the server's IoPool at the
   // latest); the run's callback only cancels it through a weak reference.
-  auto timer = std::make_shared<asio::steady_timer>(detail::io_context(*s.pool), timeout);
-  std::weak_ptr<asio::steady_timer> weak = timer;
+  auto wait = std::make_shared<SyncWait>(detail::io_context(*s.pool), timeout);
+  std::weak_ptr<SyncWait> weak = wait;
+  {
+    std::lock_guard lk(s.sync_mu);
+    if (s.sync_waits.size() >= 256)  // forget finished ones now and then
+      std::erase_if(s.sync_waits, [](const std::weak_ptr<SyncWait>& w) { return w.expired(); });
+    s.sync_waits.push_back(weak);
+  }
   std::string run_id = sync_run->id();
-  timer->async_wait([res, run_id, timer](const std::error_code& ec) {
+  wait->timer.async_wait([res, run_id, wait](const std::error_code& ec) {
     if (ec) return;  // the run answered first
     auto resp = http::HttpResponse::error(504, "timeout",
                                           "run " + run_id + " is still going after the synchronous hook's timeout; "
@@ -182,7 +201,7 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   // Answered from the thread that ends the run: no pool thread waits.
   sync_run->on_done([res, weak](const RunRecord& r) {
     res.send(sync_answer(r));
-    if (auto t = weak.lock()) asio::post(t->get_executor(), [t] { t->cancel(); });
+    if (auto t = weak.lock()) asio::post(t->timer.get_executor(), [t] { t->timer.cancel(); });
   });
 }
 

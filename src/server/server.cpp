@@ -257,6 +257,7 @@ void Server::stop() {
   if (s.health) s.health->stop();  // checks still in flight report into its shared state
   s.http->stop();     // no new requests; those in progress are answered
   s.engine.stop(s.options.run_grace);  // runs still going stay durable in the store
+  cancel_sync_waits(s);  // callers still waiting were answered or dropped with their connections
   s.pool->stop();
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 #include <thread>
 
 #include "common/io_pool.hpp"
@@ -18,6 +19,8 @@
 #include "store/token_records.hpp"
 
 namespace famulor::server {
+
+struct SyncWait;  // a synchronous hook's timeout timer (routes_hooks.cpp)
 
 struct Server::Impl {
   explicit Impl(ServerOptions o) : options(std::move(o)), engine(options.engine) {}
@@ -32,6 +35,10 @@ struct Server::Impl {
   std::unique_ptr<detail::IoPool> pool;
   std::unique_ptr<http::HttpServer> http;
   std::unique_ptr<ConnectorHealth> health;  // GET /v1/health/connectors
+  // Pending synchronous-hook timeouts, cancelled by stop() so that the IoPool
+  // need not wait for them.
+  std::mutex sync_mu;
+  std::vector<std::weak_ptr<SyncWait>> sync_waits;
   bool started = false;
 
   // workflows_dir reload: file -> (mtime, size) seen and the workflow id it installed.
@@ -52,6 +59,9 @@ struct Server::Impl {
 void add_hook_routes(Server::Impl& s);
 void add_management_routes(Server::Impl& s);
 void add_ops_routes(Server::Impl& s);
+
+// Cancels every pending synchronous-hook timeout (stop()).
+void cancel_sync_waits(Server::Impl& s);
 
 // Uninstalls a workflow and marks it deleted in the store, so that the next
 // start does not reinstall it (DELETE /v1/workflows/{id}, a removed file).
