@@ -45,6 +45,11 @@ struct RunRecord {
   RunStatus status = RunStatus::queued;
   Value trigger;      // the event payload
   Value response;     // the `respond` node's value (null when none ran)
+  // The respond node's `status` (0 = not given) and `headers` (object or null):
+  // the HTTP answer of a synchronous webhook. Kept in memory only (a synchronous
+  // caller waits on a live run).
+  int response_status = 0;
+  Value response_headers;
   StatusCode error_code = StatusCode::ok;
   std::string error;  // why the run failed, if it did
   std::int64_t started_at_ms = 0;

@@ -14,7 +14,7 @@ namespace famulor::cli {
 int cmd_serve(int argc, char** argv) {
   const Command& self = command("serve");
   std::string error;
-  ArgSpec spec{{"--listen", "--workflows", "--threads"}, {"--insecure-webhooks"}};
+  ArgSpec spec{{"--listen", "--workflows", "--threads"}, {"--insecure-webhooks", "--metrics-open"}};
   add_connector_args(spec);
   auto args = parse_args(argc, argv, 1, spec, error);
   if (!args) return usage_error(self, error);
@@ -27,6 +27,7 @@ int cmd_serve(int argc, char** argv) {
   options.port = listen->port;
   options.workflows_dir = args->get_or("--workflows", "");
   options.insecure_webhooks = args->has("--insecure-webhooks");
+  options.metrics_open = args->has("--metrics-open");
   if (const char* s = std::getenv("FAMULOR_SECRET_HOOKS")) options.hook_secrets = server::split_secrets(s);
   options.engine.db = "famulor.db";
 

@@ -95,7 +95,7 @@ const std::vector<Command>& commands() {
       {"serve", "serve webhooks and the management API over HTTP",
        "usage: famulor serve [--listen HOST:PORT] [--db PATH] [--workflows DIR] [--connectors DIR]\n"
        "                     [--sandbox] [--dry-run] [--allow-host HOST]... [--master-key-file FILE]\n"
-       "                     [--insecure-webhooks]\n"
+       "                     [--insecure-webhooks] [--metrics-open]\n"
        "\n"
        "Serves the HTTP API of docs/server.md (default 127.0.0.1:8080, store famulor.db)\n"
        "until SIGINT or SIGTERM; prints `listening on http://HOST:PORT` first. Installs\n"
@@ -103,6 +103,7 @@ const std::vector<Command>& commands() {
        "Management routes need `Authorization: Bearer <token>` (`famulor tokens create`).\n"
        "FAMULOR_SECRET_HOOKS (comma-separated) makes /v1/hooks/* require Famulor-Signature;\n"
        "without it a non-loopback --listen is refused unless --insecure-webhooks.\n"
+       "GET /metrics (Prometheus text) needs a viewer token unless --metrics-open.\n"
        "On a signal it stops accepting, answers requests in progress and stops the\n"
        "engine; unfinished runs stay in the store and resume on the next start.\n",
        cmd_serve},

@@ -3,6 +3,7 @@
 #include "connectors/errors.hpp"
 #include "connectors/json_path.hpp"
 #include "connectors/placeholder_credentials.hpp"
+#include "common/metrics.hpp"
 #include "connectors/request_builder.hpp"
 #include "net/http_client.hpp"
 #include "security/redact.hpp"
@@ -126,6 +127,7 @@ Value sample_output(const Ctx& c) {
 }
 
 void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
+  metrics::connector_call(c->manifest->app, c->op->operation().name, !r.ok() || r->status < 200 || r->status >= 300);
   if (!r.ok()) {
     fail(c, Status(r.status().code(), c->where + ": " + req.method + " " + origin_of(req.url) + ": " + r.status().message()));
     return;
@@ -282,7 +284,8 @@ void start(const Ctx& c) {
   const Manifest& m = *c->manifest;
   bool needs_auth = false;
   for (auto& a : m.auth) needs_auth = needs_auth || a.kind != AuthKind::none;
-  bool needs_fields = !c->op->operation().url_field.empty() || m.base_url.find("{credential.") != std::string::npos;
+  bool needs_fields = !c->op->operation().url_field.empty() || m.base_url.find("{credential.") != std::string::npos ||
+                      c->op->operation().path.find("{credential.") != std::string::npos;
   if (c->svc->placeholder_credentials) {
     // Sandbox runs: never a real secret, and nothing to refresh.
     c->fields = placeholder_credential(m);

@@ -175,6 +175,7 @@ Operation parse_operation(const std::string& name, const Value& v, Ctx& cx, cons
   op.sample_status = static_cast<int>(v.get_int("sample_status", 200));
 
   for (auto& ph : op.params.empty() ? std::vector<std::string>{} : placeholders(op.path)) {
+    if (ph.rfind("credential.", 0) == 0) continue;  // filled from the credential (Twilio's AccountSid)
     bool declared = std::any_of(op.params.begin(), op.params.end(), [&](const ParamInfo& p) { return p.name == ph; });
     if (!declared) cx.error(path + ".path", "placeholder {" + ph + "} names no declared param");
   }

@@ -35,13 +35,18 @@ Value placeholder_credential(const Manifest& m) {
     break;  // the first kind the app lists
   }
   // Per-account hosts ({credential.subdomain}); the sandbox URL replaces the host anyway.
+  // Account ids in operation paths ({credential.account_sid}) likewise.
   const std::string marker = "{credential.";
-  for (auto b = m.base_url.find(marker); b != std::string::npos; b = m.base_url.find(marker, b + 1)) {
-    auto e = m.base_url.find('}', b);
-    if (e == std::string::npos) break;
-    std::string key = m.base_url.substr(b + marker.size(), e - b - marker.size());
-    if (fields.find(key) == nullptr) fields[key] = Value(key == "instance_url" ? "https://sandbox.invalid" : "sandbox");
-  }
+  auto fill_markers = [&](const std::string& tmpl) {
+    for (auto b = tmpl.find(marker); b != std::string::npos; b = tmpl.find(marker, b + 1)) {
+      auto e = tmpl.find('}', b);
+      if (e == std::string::npos) break;
+      std::string key = tmpl.substr(b + marker.size(), e - b - marker.size());
+      if (fields.find(key) == nullptr) fields[key] = Value(key == "instance_url" ? "https://sandbox.invalid" : "sandbox");
+    }
+  };
+  fill_markers(m.base_url);
+  for (auto& [name, op] : m.operations) fill_markers(op.path);
   // Webhook-style operations read their whole URL from the credential; the sandbox
   // URL replaces its origin and keeps the path.
   for (auto& [name, op] : m.operations)

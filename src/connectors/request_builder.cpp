@@ -259,6 +259,17 @@ Result<HttpRequest> CompiledOperation::build(const Value& params, const Value* c
     if (path[i] == '{') {
       auto j = path.find('}', i);
       std::string name = path.substr(i + 1, j - i - 1);
+      if (name.rfind("credential.", 0) == 0) {
+        // An account id in the path (Twilio's /Accounts/{AccountSid}/...).
+        std::string field = name.substr(11);
+        const Value* v = cred ? cred->find(field) : nullptr;
+        if (v == nullptr || !v->is_string() || v->as_string().empty())
+          return Status(StatusCode::failed_precondition,
+                        where + ": the credential needs a '" + field + "' field (it is part of the URL path)");
+        url += percent_encode(v->as_string());
+        i = j + 1;
+        continue;
+      }
       const Value* v = params.find(name);
       if (v == nullptr || v->is_null() || (v->is_string() && v->as_string().empty()))
         return invalid_argument(where + ": param '" + name + "' is required (it is part of the URL path)");

@@ -52,6 +52,8 @@ RunRecord RunShared::snapshot() {
   std::lock_guard lk(m);
   r.status = status;
   r.response = response;
+  r.response_status = response_status;
+  r.response_headers = response_headers;
   r.error_code = error_code;
   r.error = error;
   r.started_at_ms = started_ms;

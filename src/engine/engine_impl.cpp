@@ -2,6 +2,7 @@
 // Runs (emit, registry, resume) are in runs.cpp.
 #include "engine/engine_impl.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "engine/scheduler.hpp"
@@ -114,6 +115,8 @@ Status EngineImpl::install(Workflow workflow) {
     auto& slot = workflows_[inst->wf->id];
     old = std::move(slot);
     slot = inst;
+    if (old) unroute_locked(*old->wf);
+    route_locked(*inst->wf);
   }
   if (old && old->trigger && old->trigger_started) old->trigger->stop();
   bool running;
@@ -125,6 +128,42 @@ Status EngineImpl::install(Workflow workflow) {
   return {};
 }
 
+namespace {
+std::string hook_path(const CompiledWorkflow& wf) {
+  std::string s = wf.workflow.trigger().config.get_string("path");
+  while (!s.empty() && s.front() == '/') s.erase(s.begin());
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+}  // namespace
+
+void EngineImpl::route_locked(const CompiledWorkflow& wf) {
+  if (wf.workflow.trigger().type != "webhook") return;
+  auto& ids = hooks_[hook_path(wf)];  // sorted, so runs start in workflow id order as before
+  ids.insert(std::lower_bound(ids.begin(), ids.end(), wf.id), wf.id);
+}
+
+void EngineImpl::unroute_locked(const CompiledWorkflow& wf) {
+  if (wf.workflow.trigger().type != "webhook") return;
+  auto it = hooks_.find(hook_path(wf));
+  if (it == hooks_.end()) return;
+  std::erase(it->second, wf.id);
+  if (it->second.empty()) hooks_.erase(it);
+}
+
+std::vector<std::shared_ptr<const CompiledWorkflow>> EngineImpl::webhook_route(std::string_view path) const {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  std::vector<std::shared_ptr<const CompiledWorkflow>> out;
+  std::shared_lock lk(wf_mu_);
+  auto it = hooks_.find(path);
+  if (it == hooks_.end()) return out;
+  out.reserve(it->second.size());
+  for (const auto& id : it->second)
+    if (auto w = workflows_.find(id); w != workflows_.end()) out.push_back(w->second->wf);
+  return out;
+}
+
 Status EngineImpl::uninstall(std::string_view id) {
   std::shared_ptr<Installed> old;
   {
@@ -133,6 +172,7 @@ Status EngineImpl::uninstall(std::string_view id) {
     if (it == workflows_.end()) return not_found("no workflow '" + std::string(id) + "' is installed");
     old = std::move(it->second);
     workflows_.erase(it);
+    unroute_locked(*old->wf);
   }
   if (old->trigger && old->trigger_started) old->trigger->stop();
   return {};

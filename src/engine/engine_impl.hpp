@@ -92,6 +92,10 @@ class EngineImpl {
   Status uninstall(std::string_view id);
   std::vector<std::string> workflow_ids() const;
   std::shared_ptr<const CompiledWorkflow> compiled(std::string_view id) const;
+  // The installed workflows with a webhook trigger on `path` (slashes trimmed),
+  // any method: the route table emit() and the server's hook route both use,
+  // updated by install/uninstall. Cheap: copies shared pointers only.
+  std::vector<std::shared_ptr<const CompiledWorkflow>> webhook_route(std::string_view path) const;
 
   // ---- lifecycle ----
   Status start();
@@ -182,6 +186,10 @@ class EngineImpl {
 
   mutable std::shared_mutex wf_mu_;
   std::map<std::string, std::shared_ptr<Installed>, std::less<>> workflows_;
+  // Webhook path -> workflow ids with that path (guarded by wf_mu_).
+  std::map<std::string, std::vector<std::string>, std::less<>> hooks_;
+  void unroute_locked(const CompiledWorkflow& wf);
+  void route_locked(const CompiledWorkflow& wf);
 
   mutable std::mutex runs_mu_;
   bool accepting_ = false;  // emit/run accepted (false while stopping)

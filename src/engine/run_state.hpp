@@ -110,6 +110,8 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   bool settled = false;  // final and recorded by the engine (RunHandle::wait returns)
   bool responded = false;
   Value response;
+  int response_status = 0;  // the respond node's `status` param (0 = not given)
+  Value response_headers;   // and its `headers` (an object, or null)
   StatusCode error_code = StatusCode::ok;
   std::string error;
   std::int64_t started_ms = 0;

@@ -1,6 +1,7 @@
 // EngineImpl: accepting events, starting, resuming and finding runs.
 #include <utility>
 
+#include "common/metrics.hpp"
 #include "common/clock.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/scheduler.hpp"
@@ -63,7 +64,10 @@ Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, b
       return failed_precondition("the engine is not running (call start(), or it is stopping)");
     for (const auto& r : runs) live_.emplace(r->id, r);  // the key views r->id
   }
-  for (const auto& r : runs) start_run(r);
+  for (const auto& r : runs) {
+    metrics::run_started(r->wf->id);
+    start_run(r);
+  }
   return {};
 }
 
@@ -102,6 +106,11 @@ Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot*
     if (!event.workflow.empty()) {
       auto it = workflows_.find(event.workflow);
       if (it != workflows_.end() && matches(*it->second->wf, event)) targets.push_back(it->second->wf);
+    } else if (event.type == "webhook") {  // the route table: only workflows on this path
+      if (auto r = hooks_.find(trim_slashes(event.name)); r != hooks_.end())
+        for (const auto& id : r->second)
+          if (auto w = workflows_.find(id); w != workflows_.end() && matches(*w->second->wf, event))
+            targets.push_back(w->second->wf);
     } else {
       for (const auto& [id, inst] : workflows_)
         if (matches(*inst->wf, event)) targets.push_back(inst->wf);
@@ -184,7 +193,11 @@ Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_
 }
 
 void EngineImpl::run_finished(RunShared& run) {
-  if (!run.suspended.load()) journal.finish(run);
+  if (!run.suspended.load()) {
+    journal.finish(run);
+    metrics::run_finished(run.wf->id, to_string(run.status),
+                          std::chrono::milliseconds(run.finished_ms - run.started_ms));
+  }
   std::shared_ptr<RunShared> evicted;  // destroyed after the lock
   std::lock_guard lk(runs_mu_);
   auto it = live_.find(run.id);

@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/duration.hpp"
+#include "common/metrics.hpp"
 #include "common/io_pool_asio.hpp"
 #include "engine/builtin.hpp"
 #include "engine/engine_impl.hpp"
@@ -224,6 +225,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
   const auto now = std::chrono::steady_clock::now();
   s.finished_ms = run.wall_ms(now);
   s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
+  metrics::node_finished(cn.type, r.status.ok() ? "succeeded" : "failed", now - s.t0);
   thread_local std::vector<Work> work;  // drain() calls out to nothing that could re-enter
   work.clear();
   if (r.status.ok()) {
@@ -243,6 +245,11 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
       if (run.latency_hook) {
         a.responded = true;
         a.response = s.output;
+      }
+      if (s.input.is_object()) {  // the respond node's HTTP answer for synchronous webhooks
+        if (const Value* st = s.input.find("status"); st && st->is_int())
+          run.response_status = static_cast<int>(st->as_int());
+        if (const Value* h = s.input.find("headers"); h && h->is_object()) run.response_headers = *h;
       }
     }
     work.push_back({v, Outcome::succeeded});

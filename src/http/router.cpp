@@ -120,6 +120,33 @@ Status Router::add(std::string method, std::string_view pattern, Handler handler
   return {};
 }
 
+void Router::set_observer(Observer observer) {
+  observer_ = observer ? std::make_shared<const Observer>(std::move(observer)) : nullptr;
+}
+
+namespace {
+// A bounded label: the usual methods as sent, anything else "other".
+std::string_view method_label(std::string_view m) {
+  for (std::string_view known : {"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
+    if (m == known) return known;
+  return "other";
+}
+
+// A responder that reports the status it answers with, then passes it on. It owns
+// what it reports (a late answer may come after the router is gone).
+Responder observed(std::shared_ptr<const Router::Observer> obs, std::string_view method, std::string route,
+                   Responder inner) {
+  return Responder([obs = std::move(obs), method, route = std::move(route), inner = std::move(inner)](HttpResponse r) {
+    if (r.status == 0) {  // abort(): close without an answer
+      inner.abort();
+      return;
+    }
+    (*obs)(method, route, r.status);
+    inner.send(std::move(r));
+  });
+}
+}  // namespace
+
 void Router::dispatch(HttpRequest request, Responder responder) const {
   const auto raw = split_path(raw_path_of(request));
   const Route* best = nullptr;
@@ -154,6 +181,9 @@ void Router::dispatch(HttpRequest request, Responder responder) const {
     best = best_get;
     best_params = std::move(best_get_params);
   }
+  if (observer_)
+    responder = observed(observer_, method_label(request.method), best ? best->pattern : std::string("unmatched"),
+                         std::move(responder));
   if (best) {
     request.route_params = std::move(best_params);
     best->handler(std::move(request), std::move(responder));

@@ -14,6 +14,7 @@
 // concurrently from many threads.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,12 @@ class Router {
   // 404/405 through responder.
   void dispatch(HttpRequest request, Responder responder) const;
 
+  // Called once per answered request with its method ("other" for an unusual
+  // one), the matched route pattern ("unmatched" for a 404/405) and the status
+  // sent; for metrics. Set before serving. [Threading] on the thread that answers.
+  using Observer = std::function<void(std::string_view method, std::string_view route, int status)>;
+  void set_observer(Observer observer);
+
   // A Handler that dispatches through this router; the router must outlive
   // every server using it.
   Handler handler() const;
@@ -48,6 +55,7 @@ class Router {
  private:
   struct Route;
   std::vector<std::unique_ptr<Route>> routes_;
+  std::shared_ptr<const Observer> observer_;  // shared with answers still pending
 };
 
 }  // namespace famulor::http

@@ -1,10 +1,29 @@
 // POST /v1/hooks/{path}: the webhook trigger (docs/server.md, "Webhooks").
+#include <asio/post.hpp>
+#include <asio/steady_timer.hpp>
 #include <chrono>
+#include <optional>
 
+#include "common/duration.hpp"
+#include "common/io_pool_asio.hpp"
+#include "engine/engine_impl.hpp"
 #include "server/hook_signature.hpp"
 #include "server/server_impl.hpp"
 
 namespace famulor::server {
+
+struct SyncWait {
+  explicit SyncWait(asio::io_context& io, std::chrono::milliseconds d) : timer(io, d) {}
+  asio::steady_timer timer;
+};
+
+void cancel_sync_waits(Server::Impl& s) {
+  std::lock_guard lk(s.sync_mu);
+  for (auto& w : s.sync_waits)
+    if (auto t = w.lock()) asio::post(t->timer.get_executor(), [t] { t->timer.cancel(); });
+  s.sync_waits.clear();
+}
+
 namespace {
 
 std::string trim_slashes(std::string p) {
@@ -13,25 +32,28 @@ std::string trim_slashes(std::string p) {
   return p;
 }
 
-// The installed webhook workflows for this path and method; `sync` when one asks
-// to answer with its respond node.
+// The installed webhook workflows for this path and method (from the engine's
+// route table: no workflow is copied); `sync` names the first that answers with
+// its respond node, `timeout` its trigger.timeout.
 struct HookTargets {
   bool path_known = false;
-  std::vector<std::string> workflows;
-  bool sync = false;
+  std::size_t count = 0;
+  std::string sync;  // workflow id, "" = answer 202
+  std::optional<std::chrono::milliseconds> timeout;
 };
 
 HookTargets find_targets(Engine& engine, const std::string& path, const std::string& method) {
   HookTargets t;
-  for (const auto& id : engine.workflow_ids()) {
-    auto wf = engine.workflow(id);
-    if (!wf || wf->trigger().type != "webhook") continue;
-    const Value& c = wf->trigger().config;
-    if (trim_slashes(c.get_string("path")) != path) continue;
+  for (const auto& wf : engine.impl().webhook_route(path)) {
     t.path_known = true;
+    const Value& c = wf->workflow.trigger().config;
     if (c.get_string("method", "POST") != method) continue;
-    t.workflows.push_back(id);
-    if (const Value* s = c.find("sync"); s && s->is_bool() && s->as_bool()) t.sync = true;
+    ++t.count;
+    if (const Value* s = c.find("sync"); s && s->is_bool() && s->as_bool() && t.sync.empty()) {
+      t.sync = wf->id;
+      if (const Value* to = c.find("timeout"))
+        if (auto d = detail::duration_from_value(*to); d.ok() && d->count() > 0) t.timeout = *d;
+    }
   }
   return t;
 }
@@ -42,8 +64,17 @@ Value run_ids_json(const std::vector<RunHandle>& runs) {
   return Value::object({{"run_ids", Value(std::move(ids))}});
 }
 
-// The sync answer from the finished run: its respond value (status/headers from
-// the respond node's params are not carried by the run record yet: 200).
+// Headers a respond node may not set: the server owns the framing.
+bool reserved_header(std::string_view name) {
+  for (std::string_view h : {"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer",
+                             "Famulor-Run-Id"})
+    if (http::iequals(name, h)) return true;
+  return false;
+}
+
+// The sync answer from the finished run: its respond node's value, `status`
+// (default 200) and `headers`. A string value with a non-JSON Content-Type is
+// sent as is (TwiML, plain text); anything else as JSON.
 http::HttpResponse sync_answer(const RunRecord& r) {
   if (r.status != RunStatus::succeeded) {
     int status = r.error_code == StatusCode::deadline_exceeded ? 504 : 500;
@@ -53,7 +84,30 @@ http::HttpResponse sync_answer(const RunRecord& r) {
     resp.headers.set("Famulor-Run-Id", r.id);
     return resp;
   }
-  auto resp = http::HttpResponse::json(200, r.response.is_null() ? Value::object({{"run_id", Value(r.id)}}) : r.response);
+  int status = r.response_status == 0 ? 200 : r.response_status;
+  if (status < 200 || status > 599) {
+    auto resp = http::HttpResponse::error(500, "bad_response",
+                                          "run " + r.id + ": the respond node's status " + std::to_string(status) +
+                                              " is not an HTTP status from 200 to 599");
+    resp.headers.set("Famulor-Run-Id", r.id);
+    return resp;
+  }
+  std::string content_type;
+  if (r.response_headers.is_object())
+    for (const auto& [k, v] : r.response_headers.as_object())
+      if (http::iequals(k, "Content-Type") && v.is_string()) content_type = v.as_string();
+  http::HttpResponse resp;
+  if (!content_type.empty() && content_type.find("json") == std::string::npos && r.response.is_string())
+    resp = http::HttpResponse::text(status, r.response.as_string(), content_type);
+  else
+    resp = http::HttpResponse::json(status, r.response.is_null() ? Value::object({{"run_id", Value(r.id)}}) : r.response);
+  if (r.response_headers.is_object())
+    for (const auto& [k, v] : r.response_headers.as_object()) {
+      if (reserved_header(k) || http::iequals(k, "Content-Type")) continue;
+      if (v.is_string()) resp.headers.set(k, v.as_string());
+      else if (v.is_number() || v.is_bool()) resp.headers.set(k, v.dump());
+    }
+  if (status == 204 || status == 304) resp.body.clear();
   resp.headers.set("Famulor-Run-Id", r.id);
   return resp;
 }
@@ -71,7 +125,7 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   }
   std::string path = trim_slashes(req.param("path"));
   HookTargets t = find_targets(s.engine, path, req.method);
-  if (t.workflows.empty()) {
+  if (t.count == 0) {
     if (t.path_known)
       res.send(http::HttpResponse::error(405, "method_not_allowed",
                                          "no workflow takes " + req.method + " on /v1/hooks/" + path));
@@ -111,12 +165,44 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
     res.send(error_response(runs.status()));
     return;
   }
-  if (!t.sync || runs->empty()) {
+  const RunHandle* sync_run = nullptr;
+  if (!t.sync.empty()) {
+    if (t.count == 1 && runs->size() == 1) sync_run = &runs->front();
+    else
+      for (const auto& h : *runs)
+        if (h.snapshot().workflow == t.sync) sync_run = &h;
+  }
+  if (sync_run == nullptr) {  // asynchronous, or the sync workflow's filter declined the event
     res.send(http::HttpResponse::json(202, run_ids_json(*runs)));
     return;
   }
+  // The caller waits at most the hook's timeout; then it gets 504 with the run id
+  // and the run goes on (durably). Only the first answer counts (Responder).
+  auto timeout = t.timeout.value_or(o.sync_timeout);
+  // The pending wait owns the timer (so it dies with the server's IoPool at the
+  // latest); the run's callback only cancels it through a weak reference.
+  auto wait = std::make_shared<SyncWait>(detail::io_context(*s.pool), timeout);
+  std::weak_ptr<SyncWait> weak = wait;
+  {
+    std::lock_guard lk(s.sync_mu);
+    if (s.sync_waits.size() >= 256)  // forget finished ones now and then
+      std::erase_if(s.sync_waits, [](const std::weak_ptr<SyncWait>& w) { return w.expired(); });
+    s.sync_waits.push_back(weak);
+  }
+  std::string run_id = sync_run->id();
+  wait->timer.async_wait([res, run_id, wait](const std::error_code& ec) {
+    if (ec) return;  // the run answered first
+    auto resp = http::HttpResponse::error(504, "timeout",
+                                          "run " + run_id + " is still going after the synchronous hook's timeout; "
+                                          "GET /v1/runs/" + run_id + " shows its outcome");
+    resp.headers.set("Famulor-Run-Id", run_id);
+    res.send(std::move(resp));
+  });
   // Answered from the thread that ends the run: no pool thread waits.
-  runs->front().on_done([res](const RunRecord& r) { res.send(sync_answer(r)); });
+  sync_run->on_done([res, weak](const RunRecord& r) {
+    res.send(sync_answer(r));
+    if (auto t = weak.lock()) asio::post(t->timer.get_executor(), [t] { t->timer.cancel(); });
+  });
 }
 
 }  // namespace

@@ -15,15 +15,8 @@ using http::Responder;
 
 using Fn = std::function<HttpResponse(const HttpRequest&)>;
 
-// Registers a route guarded by role `need`.
 void guarded(Server::Impl& s, const char* method, const char* pattern, Role need, Fn fn) {
-  (void)s.router.add(method, pattern, [&s, need, fn = std::move(fn)](HttpRequest req, Responder res) {
-    if (auto denied = authorize(req, s.tokens.get(), need)) {
-      res.send(std::move(*denied));
-      return;
-    }
-    res.send(fn(req));
-  });
+  guarded_route(s, method, pattern, need, std::move(fn));
 }
 
 std::optional<RunStatus> parse_status(const std::string& s) {
@@ -116,6 +109,16 @@ HttpResponse put_workflow(Engine& engine, const HttpRequest& req) {
 
 }  // namespace
 
+void guarded_route(Server::Impl& s, const char* method, const char* pattern, Role need, Fn fn) {
+  (void)s.router.add(method, pattern, [&s, need, fn = std::move(fn)](HttpRequest req, Responder res) {
+    if (auto denied = authorize(req, s.tokens.get(), need)) {
+      res.send(std::move(*denied));
+      return;
+    }
+    res.send(fn(req));
+  });
+}
+
 void add_management_routes(Server::Impl& s) {
   Engine& e = s.engine;
   (void)s.router.add("GET", "/v1/health", [&s](HttpRequest, Responder res) {
@@ -151,8 +154,8 @@ void add_management_routes(Server::Impl& s) {
     return HttpResponse::json(200, out);
   });
   guarded(s, "PUT", "/v1/workflows/{id}", Role::admin, [&e](const HttpRequest& r) { return put_workflow(e, r); });
-  guarded(s, "DELETE", "/v1/workflows/{id}", Role::admin, [&e](const HttpRequest& r) {
-    Status st = e.uninstall(r.param("id"));
+  guarded(s, "DELETE", "/v1/workflows/{id}", Role::admin, [&s](const HttpRequest& r) {
+    Status st = forget_workflow(s, r.param("id"));
     return st.ok() ? HttpResponse::empty(204) : error_response(st);
   });
 

@@ -4,6 +4,8 @@
 #include <iostream>
 #include <algorithm>
 
+#include "common/metrics.hpp"
+#include "engine/engine_impl.hpp"
 #include "server/server_impl.hpp"
 
 namespace famulor::server {
@@ -14,7 +16,40 @@ bool is_loopback(const std::string& host) {
   return host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
 }
 
+// Reinstalls the store's current workflows (those PUT through /v1/workflows and
+// those loaded from files before): a restart keeps what the API installed. A file
+// in --workflows DIR with the same id is installed after this and wins.
+void install_stored_workflows(Server::Impl& s) {
+  store::Store* st = s.engine.impl().journal.store();
+  if (st == nullptr) return;
+  auto stored = st->current_workflows();
+  if (!stored.ok()) {
+    s.log("cannot read the stored workflows: " + stored.status().message());
+    return;
+  }
+  for (auto& v : *stored) {
+    std::string where = "stored workflow " + v.id + " (version " + std::to_string(v.version) + ")";
+    std::vector<Problem> problems;
+    auto wf = s.engine.parse(v.definition.dump(), where, &problems);
+    if (!wf.ok()) {
+      s.log("skipping invalid " + where + ": " + (problems.empty() ? wf.status().message() : problems.front().to_string()));
+      continue;
+    }
+    if (Status is = s.engine.install(std::move(*wf)); !is.ok()) s.log(where + ": " + is.message());
+  }
+}
+
 }  // namespace
+
+Status forget_workflow(Server::Impl& s, const std::string& id) {
+  Status st = s.engine.uninstall(id);
+  if (!st.ok()) return st;
+  if (store::Store* store = s.engine.impl().journal.store()) {
+    Status del = store->delete_workflow(id);
+    if (!del.ok() && del.code() != StatusCode::not_found) return del;
+  }
+  return {};
+}
 
 std::vector<std::string> split_secrets(const std::string& text) {
   std::vector<std::string> out;
@@ -100,6 +135,7 @@ Status Server::start() {
   if (!o.engine.connectors_dir.empty())
     if (Status st = s.registry->load_dir(o.engine.connectors_dir); !st.ok()) return st;
 
+  install_stored_workflows(s);  // PUT through the API before a restart; files below win
   if (!o.workflows_dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(o.workflows_dir, ec))
@@ -111,10 +147,18 @@ Status Server::start() {
   add_hook_routes(s);
   add_call_routes(s);
   add_management_routes(s);
+  add_ops_routes(s);
+  s.router.set_observer([](std::string_view method, std::string_view route, int status) {
+    metrics::http_request(method, route, status);
+  });
   http::ServerOptions ho;
   ho.host = o.host;
   ho.port = o.port;
   ho.limits.max_body = o.max_body_bytes;
+  ho.limits.max_header_bytes = o.max_header_bytes;
+  ho.max_connections = o.max_connections;
+  ho.header_timeout = o.header_timeout;
+  ho.idle_timeout = o.idle_timeout;
   ho.shutdown_grace = o.shutdown_grace;
   s.pool = std::make_unique<detail::IoPool>(2);
   s.pool->start();
@@ -126,6 +170,8 @@ Status Server::start() {
     return st;
   }
   s.started = true;
+  s.health = std::make_unique<ConnectorHealth>(s.engine, o.health_interval, [&s](const std::string& l) { s.log(l); });
+  s.health->start();
   if (!o.workflows_dir.empty() && o.reload_interval.count() > 0) {
     s.stopping = false;
     s.reloader = std::thread([this] {
@@ -179,7 +225,7 @@ std::size_t Server::reload_workflows() {
       if (Status st = s.engine.install(std::move(*wf)); !st.ok()) {
         s.log(path + ": " + st.message());
       } else {
-        if (!cur.workflow.empty() && cur.workflow != id) (void)s.engine.uninstall(cur.workflow);  // the file's id changed
+        if (!cur.workflow.empty() && cur.workflow != id) (void)forget_workflow(s, cur.workflow);  // the file's id changed
         if (old != s.seen.end()) s.log("reloaded " + path + " (workflow " + id + ")");
         cur.workflow = id;
         ++changed;
@@ -189,7 +235,7 @@ std::size_t Server::reload_workflows() {
   }
   for (const auto& [path, seen] : s.seen)
     if (!now.count(path) && !seen.workflow.empty()) {
-      (void)s.engine.uninstall(seen.workflow);
+      (void)forget_workflow(s, seen.workflow);
       s.log("removed " + path + ": uninstalled workflow " + seen.workflow);
       ++changed;
     }
@@ -209,8 +255,10 @@ void Server::stop() {
     s.wake.notify_all();
     s.reloader.join();
   }
+  if (s.health) s.health->stop();  // checks still in flight report into its shared state
   s.http->stop();     // no new requests; those in progress are answered
   s.engine.stop(s.options.run_grace);  // runs still going stay durable in the store
+  cancel_sync_waits(s);  // callers still waiting were answered or dropped with their connections
   s.pool->stop();
 }
 

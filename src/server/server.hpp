@@ -39,6 +39,17 @@ struct ServerOptions {
   bool insecure_webhooks = false;
   std::int64_t signature_tolerance_s = 300;
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // larger requests get 413
+  std::size_t max_header_bytes = 64 * 1024;      // a larger request head gets 431
+  std::size_t max_connections = 1024;            // beyond: 503 with Retry-After, then close
+  std::chrono::milliseconds header_timeout{10'000};  // first byte -> complete head (else 408)
+  std::chrono::milliseconds idle_timeout{60'000};    // an idle keep-alive connection is closed
+  // How long a synchronous webhook caller waits for the respond node before it
+  // gets 504 with the run id (the run goes on); a hook's trigger.timeout wins.
+  std::chrono::milliseconds sync_timeout{30'000};
+  // GET /metrics without a token (`serve --metrics-open`); else a viewer token.
+  bool metrics_open = false;
+  // How often each configured connector's health check runs (GET /v1/health/connectors).
+  std::chrono::milliseconds health_interval{60'000};
   std::chrono::milliseconds shutdown_grace{5'000};  // for HTTP requests in progress
   // Then for runs still going; what is left is suspended in the store and resumed
   // by the next start (a sleeping `wait` node costs nothing to suspend).

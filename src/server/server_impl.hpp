@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <vector>
 #include <thread>
 
 #include "common/io_pool.hpp"
@@ -13,10 +14,13 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "server/auth.hpp"
+#include "server/connector_health.hpp"
 #include "server/server.hpp"
 #include "store/token_records.hpp"
 
 namespace famulor::server {
+
+struct SyncWait;  // a synchronous hook's timeout timer (routes_hooks.cpp)
 
 struct Server::Impl {
   explicit Impl(ServerOptions o) : options(std::move(o)), engine(options.engine) {}
@@ -30,6 +34,11 @@ struct Server::Impl {
   http::Router router;
   std::unique_ptr<detail::IoPool> pool;
   std::unique_ptr<http::HttpServer> http;
+  std::unique_ptr<ConnectorHealth> health;  // GET /v1/health/connectors
+  // Pending synchronous-hook timeouts, cancelled by stop() so that the IoPool
+  // need not wait for them.
+  std::mutex sync_mu;
+  std::vector<std::weak_ptr<SyncWait>> sync_waits;
   bool started = false;
 
   // workflows_dir reload: file -> (mtime, size) seen and the workflow id it installed.
@@ -53,6 +62,18 @@ void add_call_routes(Server::Impl& s);  // /v1/calls/* (routes_calls.cpp)
 // FAMULOR_SECRET_HOOKS: nullopt when the request's Famulor-Signature passes (or no
 // secret is set), else the 401 to send.
 std::optional<http::HttpResponse> check_famulor_signature(Server::Impl& s, const http::HttpRequest& req);
+void add_ops_routes(Server::Impl& s);  // /metrics, /v1/health/connectors, /v1/credentials
+
+// Cancels every pending synchronous-hook timeout (stop()).
+void cancel_sync_waits(Server::Impl& s);
+
+// Uninstalls a workflow and marks it deleted in the store, so that the next
+// start does not reinstall it (DELETE /v1/workflows/{id}, a removed file).
+Status forget_workflow(Server::Impl& s, const std::string& id);
+
+// Registers a route that needs a bearer token of role `need` (else 401/403).
+void guarded_route(Server::Impl& s, const char* method, const char* pattern, Role need,
+                   std::function<http::HttpResponse(const http::HttpRequest&)> fn);
 
 // Engine Status -> the JSON error response with the matching HTTP status.
 http::HttpResponse error_response(const Status& status);

@@ -141,6 +141,9 @@ std::vector<TriggerTypeInfo> builtin_trigger_types() {
                         {req("path", {T::string}, "path below /v1/hooks/", K::raw),
                          opt("method", {T::string}, "HTTP method (default POST)", K::raw),
                          opt("sync", {T::boolean}, "answer with the run's respond node instead of 202", K::raw),
+                         opt("timeout", {T::string, T::integer},
+                             "synchronous hooks: how long the caller waits (\"10s\"; default serve's 30 s), then 504",
+                             K::raw),
                          filter_param()},
                         true));
   out.push_back(trigger("schedule", "Fires on a cron expression or a fixed interval, in an IANA time zone.",

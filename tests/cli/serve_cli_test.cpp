@@ -98,3 +98,30 @@ TEST_CASE("famulor serve refuses a non-loopback address without hook secrets", "
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("--insecure-webhooks") != std::string::npos);
 }
+
+TEST_CASE("famulor serve with metrics open: /metrics without a token and credentials PUT by API are seen by the CLI", "[cli][serve]") {
+  famulor::test::TempDir dir;
+  std::string db = (dir / "f.db").string();
+  std::string key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+  BackgroundFamulor serve({"serve", "--listen", "127.0.0.1:0", "--db", db, "--metrics-open"}, {{"FAMULOR_MASTER_KEY", key}});
+  auto line = serve.first_line();
+  REQUIRE(line);
+  std::uint16_t port = port_of(*line);
+  auto m = request(port, "GET", "/metrics");
+  REQUIRE(m);
+  CHECK(m->status == 200);
+  CHECK(m->body.find("# TYPE famulor_runs_finished_total counter") != std::string::npos);
+
+  auto made = run_famulor({"tokens", "create", "--role", "admin", "--db", db});
+  REQUIRE(made.exit_code == 0);
+  std::string auth = "Authorization: Bearer " + made.out.substr(0, made.out.size() - 1) + "\r\nContent-Type: application/json\r\n";
+  auto put = request(port, "PUT", "/v1/credentials/tw", auth,
+                     R"({"connector":"twilio","fields":{"account_sid":"AC123","auth_token":"tok-SECRET"}})");
+  REQUIRE(put);
+  CHECK(put->status == 201);
+  auto list = run_famulor({"credentials", "list", "--db", db}, {{"FAMULOR_MASTER_KEY", key}});
+  CHECK(list.exit_code == 0);
+  CHECK(list.out.find("tw  twilio") != std::string::npos);
+  CHECK(list.out.find("tok-SECRET") == std::string::npos);
+  CHECK(serve.stop(SIGTERM) == 0);
+}

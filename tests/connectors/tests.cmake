@@ -7,4 +7,5 @@ famulor_test(test_connectors
   ${CMAKE_CURRENT_LIST_DIR}/apps_google_stripe_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/apps_ai_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/sandbox_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/loopback_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/loopback_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/apps_voice_test.cpp)

@@ -19,6 +19,7 @@ ServerFixture::ServerFixture(std::map<std::string, std::string> workflows,
   o.log = [](const std::string&) {};
   o.run_grace = std::chrono::milliseconds(100);  // tests park runs on 1 h waits
   if (tweak) tweak(o);
+  options = o;
   server = std::make_unique<server::Server>(std::move(o));
   Status st = server->start();
   INFO(st.message());
@@ -29,6 +30,15 @@ ServerFixture::ServerFixture(std::map<std::string, std::string> workflows,
 }
 
 ServerFixture::~ServerFixture() { server->stop(); }
+
+void ServerFixture::restart() {
+  server->stop();
+  server.reset();
+  server = std::make_unique<server::Server>(options);
+  Status st = server->start();
+  INFO(st.message());
+  REQUIRE(st.ok());
+}
 
 std::string ServerFixture::token(const std::string& role) {
   auto r = server::parse_role(role);

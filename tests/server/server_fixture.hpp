@@ -30,9 +30,13 @@ struct ServerFixture {
                    std::map<std::string, std::string> headers = {});
   // JSON body of a response (null when it is not JSON).
   static Value json(const RawResponse& r);
+  // Stops the server and starts a new one over the same database and options
+  // (a restart of `famulor serve`).
+  void restart();
 
   TempDir dir;
   std::string db;
+  server::ServerOptions options;
   std::unique_ptr<server::Server> server;
   std::unique_ptr<store::TokenRecords> tokens;
 };
