@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <shared_mutex>
 
+#include "common/metrics.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/latency.hpp"
 #include "engine/trigger_match.hpp"
@@ -167,6 +168,12 @@ ToolResult to_tool_result(LatencyAnswer a, const CompiledWorkflow& wf) {
   return out;
 }
 
+// Counts an answer on /metrics: its latency from the call, and whether the
+// deadline came first.
+void observe(Clock::time_point t0, const LatencyAnswer& a) {
+  metrics::observe_injection(Clock::now() - t0, a.kind == LatencyAnswer::Kind::late);
+}
+
 ToolResult unknown_tool(const std::string& tool) {
   ToolResult out;
   out.result = Value(kDefaultFallback);
@@ -196,6 +203,7 @@ Variables Engine::inject(const IncomingCall& call, std::chrono::microseconds dea
   auto wf = impl_->incoming_workflow(trigger);
   if (!wf) return {};  // no workflow: no variables (not partial)
   auto a = detail::run_latency_sync(*impl_, wf, std::move(trigger), detail::effective_deadline(t0, deadline, wf.get()));
+  detail::observe(t0, a);
   return detail::to_variables(std::move(a), *wf);
 }
 
@@ -209,7 +217,8 @@ void Engine::inject_async(IncomingCall call, std::chrono::microseconds deadline,
   }
   auto at = detail::effective_deadline(t0, deadline, wf.get());
   detail::run_latency_async(*impl_, wf, std::move(trigger), at,
-                            [wf, done = std::move(done)](detail::LatencyAnswer a) {
+                            [wf, t0, done = std::move(done)](detail::LatencyAnswer a) {
+                              detail::observe(t0, a);
                               if (done) done(detail::to_variables(std::move(a), *wf));
                             });
 }
@@ -219,6 +228,7 @@ ToolResult Engine::call_tool(const ToolCall& call, std::chrono::microseconds dea
   auto wf = impl_->tool_workflow(call.tool);
   if (!wf) return detail::unknown_tool(call.tool);
   auto a = detail::run_latency_sync(*impl_, wf, call.to_value(), detail::effective_deadline(t0, deadline, wf.get()));
+  detail::observe(t0, a);
   return detail::to_tool_result(std::move(a), *wf);
 }
 
@@ -230,7 +240,8 @@ void Engine::call_tool_async(ToolCall call, std::chrono::microseconds deadline, 
     return;
   }
   auto at = detail::effective_deadline(t0, deadline, wf.get());
-  detail::run_latency_async(*impl_, wf, call.to_value(), at, [wf, done = std::move(done)](detail::LatencyAnswer a) {
+  detail::run_latency_async(*impl_, wf, call.to_value(), at, [wf, t0, done = std::move(done)](detail::LatencyAnswer a) {
+    detail::observe(t0, a);
     if (done) done(detail::to_tool_result(std::move(a), *wf));
   });
 }

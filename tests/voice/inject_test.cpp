@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "common/metrics.hpp"
 #include "engine/engine_helpers.hpp"
 #include "store/sqlite_store.hpp"
 #include "support/paths.hpp"
@@ -17,6 +18,14 @@ using famulor::test::register_fn;
 using namespace std::chrono_literals;
 
 namespace {
+
+// famulor_injection_deadline_misses_total as /metrics would show it now.
+double deadline_misses() {
+  const std::string text = metrics::render();
+  const std::string name = "\nfamulor_injection_deadline_misses_total ";
+  auto at = text.find(name);
+  return at == std::string::npos ? 0 : std::stod(text.substr(at + name.size()));
+}
 
 // A node that completes only when the test releases it (after the answer).
 struct Held {
@@ -152,9 +161,11 @@ TEST_CASE("at the deadline inject answers the defaults and what finished set nod
       {"id": "crm", "type": "test.held", "after": "quick"},
       {"id": "r", "type": "respond", "after": "crm", "params": {"value": {"name": "late"}}}]})");
   REQUIRE(engine.start().ok());
+  const double misses = deadline_misses();
   Variables v = engine.inject(caller(), 20ms);
   CHECK(v.partial);
   CHECK(v.error_code == StatusCode::deadline_exceeded);
+  CHECK(deadline_misses() == misses + 1);  // counted on /metrics
   CHECK(v.values == Value::object({{"name", "Jana"}, {"open_deals", "0"}, {"last_summary", ""}}));
   auto h = engine.find_run(v.run_id);
   REQUIRE(h.ok());
