@@ -4,4 +4,7 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/run_record.cpp
   ${CMAKE_CURRENT_LIST_DIR}/clock.cpp
   ${CMAKE_CURRENT_LIST_DIR}/duration.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/io_pool.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/io_pool.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/circuit_breaker.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rate_limiter.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/delays.cpp)

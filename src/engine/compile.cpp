@@ -7,6 +7,8 @@
 
 #include "common/duration.hpp"
 #include "engine/builtin.hpp"
+#include <algorithm>
+
 #include "engine/compiled.hpp"
 #include "workflow/nested.hpp"
 #include "workflow/problems.hpp"
@@ -206,6 +208,8 @@ Result<std::shared_ptr<const CompiledWorkflow>> compile_workflow(Workflow workfl
   CompileContext ctx = ctx_in;
   if (const Value* v = wf.settings().find("vars")) cw->vars = *v;
   cw->env = read_env(wf.settings(), ctx_in.allowed_env, ctx.allowed_env);
+  if (const Value* c = wf.settings().find("concurrency"); c && c->is_int() && c->as_int() > 0)
+    cw->concurrency = static_cast<int>(std::min<std::int64_t>(c->as_int(), 1'000'000'000));
   if (const Value* t = wf.settings().find("timeout"); t && !t->is_null()) {
     auto d = duration_from_value(*t);
     if (!d.ok()) return invalid_argument("settings.timeout: " + d.status().message());
