@@ -1,4 +1,5 @@
 // Turning a validated Workflow into a CompiledWorkflow (see compiled.hpp).
+#include <algorithm>
 #include <cstdlib>
 #include <deque>
 #include <string>
@@ -7,9 +8,8 @@
 
 #include "common/duration.hpp"
 #include "engine/builtin.hpp"
-#include <algorithm>
-
 #include "engine/compiled.hpp"
+#include "workflow/model.hpp"
 #include "workflow/nested.hpp"
 #include "workflow/problems.hpp"
 
@@ -94,6 +94,12 @@ Status compile_node(CompiledWorkflow& cw, const NodeSpec& spec, const Resolver& 
   env.resolve_node = resolver;
   env.has_item = cw.is_body;
   env.allowed_env = ctx.allowed_env;
+  if (const Value* fb = spec.raw.is_object() ? spec.raw.find("fallback") : nullptr;
+      fb != nullptr && fallback_node_ref(*fb) == nullptr) {
+    std::vector<expr::ValueTemplate::PathError> errs;
+    cn.fallback_value = expr::ValueTemplate::compile(*fb, env, path + ".fallback", errs);
+    if (!errs.empty()) return invalid_argument("node '" + spec.id + "': " + path_errors(errs));
+  }
   Object value_params, raw_params;
   auto kind_of = [&](const std::string& key) {
     for (const auto& ps : info->params)
@@ -164,8 +170,21 @@ Status compile_list(CompiledWorkflow& cw, const std::vector<const NodeSpec*>& sp
       cw.nodes[static_cast<std::size_t>(from)].out_edges.push_back(static_cast<int>(cw.edges.size()));
       cw.edges.push_back(CompiledEdge{from, static_cast<int>(v), e.port});
     }
-    if (specs[v]->after.empty()) cw.roots.push_back(static_cast<int>(v));
   }
+  // Fallback nodes run only in place of the node that names them, never as roots.
+  for (std::size_t v = 0; v < n; ++v) {
+    const Value* fb = specs[v]->raw.is_object() ? specs[v]->raw.find("fallback") : nullptr;
+    const Value* ref = fb ? fallback_node_ref(*fb) : nullptr;
+    if (ref == nullptr || !ref->is_string()) continue;
+    int b = cw.index_of(ref->as_string());
+    if (b < 0 || b == static_cast<int>(v) || cw.nodes[static_cast<std::size_t>(b)].fallback_for >= 0)
+      return invalid_argument("node '" + specs[v]->id + "': bad fallback node '" + ref->as_string() + "'");
+    cw.nodes[v].fallback_node = b;
+    cw.nodes[static_cast<std::size_t>(b)].fallback_for = static_cast<int>(v);
+    ++cw.fallback_only;
+  }
+  for (std::size_t v = 0; v < n; ++v)
+    if (specs[v]->after.empty() && cw.nodes[v].fallback_for < 0) cw.roots.push_back(static_cast<int>(v));
   // Kahn: a topological order, and a defensive cycle check.
   std::vector<int> indeg(n);
   std::deque<int> q;

@@ -238,7 +238,11 @@ NodeEntry read_node(const Value& node, const std::string& path, ProblemSink& sin
       }
     } else if (key == "position") {
       e.spec.position = v;
-    } else if (key == "cache" || key == "fallback" || key.rfind("x-", 0) == 0) {
+    } else if (key == "fallback") {
+      // A value (templates allowed), or {"node": "<id>"}: checked in check_graph.
+      if (const Value* fn = fallback_node_ref(v); fn != nullptr && !fn->is_string())
+        sink.at(member(p, "node"), node_label(e) + ": fallback.node must be a node id (a string), not " + type_name(*fn));
+    } else if (key == "cache" || key.rfind("x-", 0) == 0) {
       // kept in raw for the pieces that read them
     } else {
       sink.at_key(p, node_label(e) + " has unknown key '" + key + "'" + did_you_mean(key, node_keys()));
