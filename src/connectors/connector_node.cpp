@@ -382,7 +382,8 @@ void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_pt
   c->svc = std::move(services);
   c->where = c->manifest->app + "." + c->op->operation().name;
   c->cancelled = std::move(input.cancelled);
-  if (detail::Reliability* rel = c->svc->reliability; rel != nullptr && !c->svc->dry_run) {
+  // Not for dry runs (nothing is sent) nor the sandbox (a local fake, not the app).
+  if (detail::Reliability* rel = c->svc->reliability; rel != nullptr && !c->svc->dry_run && c->svc->sandbox_url.empty()) {
     const Manifest& m = *c->manifest;
     const detail::BreakerConfig& bc = rel->breaker_config(m.app, m.circuit_breaker ? &*m.circuit_breaker : nullptr);
     if (bc.enabled) c->breaker = rel->breakers.get(m.app, bc);

@@ -8,16 +8,22 @@ namespace famulor::detail {
 
 bool RunLimits::counted(const RunShared& run) const noexcept {
   if (run.is_item || run.depth > 0) return false;
+  // The latency path (variable injection, mid-call tools) answers a live call by
+  // its deadline: it never waits behind post-call work.
+  const std::string& trigger = run.wf->workflow.trigger().type;
+  if (trigger == "call.incoming" || trigger == "call.tool") return false;
   return max_running_ > 0 || run.wf->concurrency > 0;
+}
+
+bool RunLimits::workflow_room_locked(const RunShared& run) const {
+  if (run.wf->concurrency <= 0) return true;
+  auto it = running_by_workflow_.find(run.wf->id);
+  return it == running_by_workflow_.end() || it->second < static_cast<std::size_t>(run.wf->concurrency);
 }
 
 bool RunLimits::room_locked(const RunShared& run) const {
   if (max_running_ > 0 && running_ >= max_running_) return false;
-  if (run.wf->concurrency > 0) {
-    auto it = running_by_workflow_.find(run.wf->id);
-    if (it != running_by_workflow_.end() && it->second >= static_cast<std::size_t>(run.wf->concurrency)) return false;
-  }
-  return true;
+  return workflow_room_locked(run);
 }
 
 void RunLimits::take_locked(const RunShared& run) {
@@ -52,11 +58,12 @@ bool RunLimits::admit(const std::shared_ptr<RunShared>& run, bool reserved) {
   std::lock_guard lk(m_);
   if (reserved && reserved_ > 0) --reserved_;
   if (!counted(*run)) return true;
-  // In order: nothing overtakes a queued run of the same workflow, nor any queued
-  // run while the global cap is what holds the queue.
+  // In order: nothing overtakes a queued run of the same workflow, nor a queued
+  // run that waits only for the global cap. (One held by its own workflow's limit
+  // does not hold up other workflows.)
   bool ahead = false;
   for (const auto& q : queue_)
-    if (max_running_ > 0 || q->wf->id == run->wf->id) {
+    if (q->wf->id == run->wf->id || (max_running_ > 0 && workflow_room_locked(*q))) {
       ahead = true;
       break;
     }

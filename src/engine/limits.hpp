@@ -5,7 +5,9 @@
 //
 // Only top-level runs count (events, manual runs, resumes, retries); subworkflow
 // children and foreach items run inside their parent's slot, so a parent never
-// waits for a slot its own child holds.
+// waits for a slot its own child holds. Runs of call.incoming and call.tool
+// workflows (a live call waits for them) are never queued; they are still refused
+// by reserve() when the engine is full.
 //
 // Thread-safety: every member is thread-safe (one mutex). No run lock is taken
 // under it: runs to start are returned to the caller.
@@ -47,6 +49,7 @@ class RunLimits {
  private:
   enum class Slot { none, queued, running };
   bool counted(const RunShared& run) const noexcept;
+  bool workflow_room_locked(const RunShared& run) const;
   bool room_locked(const RunShared& run) const;
   void take_locked(const RunShared& run);
 

@@ -390,3 +390,40 @@ TEST_CASE("a full run queue refuses emit with resource_exhausted and stores noth
   REQUIRE(again.ok());
   CHECK(again->front().wait().status == RunStatus::succeeded);
 }
+
+TEST_CASE("a run held by its own workflow's limit does not hold up another workflow under the global cap",
+          "[reliability][engine]") {
+  EngineOptions o;
+  o.threads = 2;
+  o.max_running_runs = 4;
+  o.max_queued_runs = 10;
+  Engine engine(o);
+  auto gate = std::make_shared<Gate>();
+  REQUIRE(register_fn(engine, "test.hold", [gate](NodeCall call) {
+            gate->wait();
+            call.succeed(Value(true));
+          }).ok());
+  install(engine, R"({"id": "a", "trigger": {"type": "event", "name": "a"}, "settings": {"concurrency": 1},
+    "nodes": [{"id": "h", "type": "test.hold"}]})");
+  install(engine, R"({"id": "b", "trigger": {"type": "event", "name": "b"},
+    "nodes": [{"id": "s", "type": "set", "params": {"fields": {"ok": true}}}]})");
+  REQUIRE(engine.start().ok());
+  auto emit = [&](const char* name) {
+    Event ev;
+    ev.type = "event";
+    ev.name = name;
+    ev.payload = Value::object();
+    auto r = engine.emit(std::move(ev));
+    REQUIRE(r.ok());
+    return r->front();
+  };
+  RunHandle a1 = emit("a");
+  RunHandle a2 = emit("a");
+  CHECK(a2.snapshot().status == RunStatus::queued);
+  // b is not queued behind a2: it finishes while a1 still holds a's only slot.
+  CHECK(emit("b").wait().status == RunStatus::succeeded);
+  CHECK(a2.snapshot().status == RunStatus::queued);
+  gate->open();
+  CHECK(a1.wait().status == RunStatus::succeeded);
+  CHECK(a2.wait().status == RunStatus::succeeded);
+}
