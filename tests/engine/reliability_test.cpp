@@ -427,3 +427,73 @@ TEST_CASE("a run held by its own workflow's limit does not hold up another workf
   CHECK(a1.wait().status == RunStatus::succeeded);
   CHECK(a2.wait().status == RunStatus::succeeded);
 }
+
+TEST_CASE("a connector app's breaker opens on 5xx and names the app", "[reliability][engine][connector]") {
+  FakeHttpServer slack;
+  slack.on("POST", "/chat.postMessage", FakeResponse::json(503, R"({"ok":false,"error":"fatal_error"})"));
+  EnvVar base("FAMULOR_SLACK_BASE_URL", slack.url());
+  EngineOptions o = slack_options();
+  o.rate_limits["slack"] = RateLimit{};  // no limit: this test is about the breaker
+  o.circuit_breakers["slack"] = [] {
+    CircuitBreakerOptions b;
+    b.min_calls = 3;
+    b.cool_down = std::chrono::hours(1);
+    return b;
+  }();
+  Engine engine(o);
+  install(engine, kSlackFlow);
+  REQUIRE(engine.start().ok());
+  for (int i = 0; i < 3; ++i) CHECK(run_and_wait(engine, "notify").status == RunStatus::failed);
+  RunRecord r = run_and_wait(engine, "notify");
+  REQUIRE(r.status == RunStatus::failed);
+  INFO(node(r, "post").error);
+  CHECK(node(r, "post").error_code == StatusCode::unavailable);
+  CHECK(node(r, "post").error.rfind("circuit open for slack until ", 0) == 0);
+  CHECK(slack.requests().size() == 3);
+}
+
+TEST_CASE("queued runs are stored: after a stop they resume on the next start, through the same limits",
+          "[reliability][engine]") {
+  TempDir dir;
+  const std::string db = (dir / "famulor.db").string();
+  const char* wf = R"({"id": "serial", "trigger": {"type": "event", "name": "go"}, "settings": {"concurrency": 1},
+    "nodes": [{"id": "w", "type": "wait", "params": {"duration": "1h"}}]})";
+  std::vector<std::string> ids;
+  {
+    EngineOptions o;
+    o.threads = 2;
+    o.db = db;
+    Engine engine(o);
+    install(engine, wf);
+    REQUIRE(engine.start().ok());
+    for (int i = 0; i < 3; ++i) {
+      Event ev;
+      ev.type = "event";
+      ev.name = "go";
+      ev.payload = Value::object({{"n", i}});
+      auto r = engine.emit(std::move(ev));
+      REQUIRE(r.ok());
+      ids.push_back(r->front().id());
+    }
+    CHECK(engine.get_run(ids[0])->status == RunStatus::waiting);  // in its wait node
+    CHECK(engine.get_run(ids[2])->status == RunStatus::queued);
+    engine.stop(std::chrono::milliseconds(0));  // suspends all three
+  }
+  EngineOptions o;
+  o.threads = 2;
+  o.db = db;
+  Engine engine(o);
+  install(engine, wf);
+  REQUIRE(engine.start().ok());
+  // One of them runs again (its wait sleeps on); the other two wait their turn.
+  int running = 0, queued = 0;
+  for (const auto& id : ids) {
+    auto h = engine.find_run(id);
+    REQUIRE(h.ok());
+    auto st = h->snapshot().status;
+    running += st == RunStatus::running || st == RunStatus::waiting;
+    queued += st == RunStatus::queued;
+  }
+  CHECK(running == 1);
+  CHECK(queued == 2);
+}
