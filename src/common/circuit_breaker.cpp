@@ -112,6 +112,11 @@ void CircuitBreaker::abandon(const Ticket& ticket) {
   if (state_ == State::half_open && probes_in_flight_ > 0) --probes_in_flight_;
 }
 
+void CircuitBreaker::settle(const Ticket& ticket, StatusCode transport_error, int http_status, Clock::time_point now) {
+  if (transport_error != StatusCode::ok && !counts_against_breaker(transport_error, 0)) return abandon(ticket);
+  record(ticket, counts_against_breaker(transport_error, http_status), now);
+}
+
 CircuitBreaker::State CircuitBreaker::state(Clock::time_point now) const {
   std::lock_guard lk(m_);
   if (state_ == State::open && now >= open_until_) return State::half_open;

@@ -62,6 +62,10 @@ class CircuitBreaker {
   void record(const Ticket& ticket, bool failure, Clock::time_point now = Clock::now());
   // An admitted call that was never made (cancelled before sending): frees its probe.
   void abandon(const Ticket& ticket);
+  // The outcome of an HTTP call: record() with counts_against_breaker(), except a
+  // call that says nothing about the service (cancelled, refused by the outbound
+  // policy, a bad URL), which is abandon()ed so that it cannot close a breaker.
+  void settle(const Ticket& ticket, StatusCode transport_error, int http_status, Clock::time_point now = Clock::now());
   State state(Clock::time_point now = Clock::now()) const;
 
   // The error a refused call fails with: unavailable, "circuit open for NAME until

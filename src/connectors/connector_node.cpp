@@ -212,9 +212,7 @@ void transmit_now(const Ctx& c, HttpRequest req, detail::CircuitBreaker::Ticket 
   HttpRequest sent = req;
   c->svc->transport(std::move(req), [c, sent = std::move(sent), ticket](Result<HttpResponse> r) {
     const auto now = detail::CircuitBreaker::Clock::now();
-    if (c->breaker)
-      c->breaker->record(ticket, detail::counts_against_breaker(r.ok() ? StatusCode::ok : r.status().code(),
-                                                                  r.ok() ? r->status : 0), now);
+    if (c->breaker) c->breaker->settle(ticket, r.ok() ? StatusCode::ok : r.status().code(), r.ok() ? r->status : 0, now);
     // A 429 with Retry-After holds back every call with this credential until then.
     if (c->bucket && r.ok() && r->status == 429)
       if (const std::string* ra = find_header(r->headers, "Retry-After"))

@@ -308,9 +308,7 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     }
     send_checked(*services.client, *services.pool, *services.policy, std::move(req),
                  [self, breaker, ticket](Result<HttpClientResponse> r) {
-                   if (breaker)
-                     breaker->record(ticket, detail::counts_against_breaker(r.ok() ? StatusCode::ok : r.status().code(),
-                                                                            r.ok() ? r->status : 0));
+                   if (breaker) breaker->settle(ticket, r.ok() ? StatusCode::ok : r.status().code(), r.ok() ? r->status : 0);
                    self->on_response(std::move(r));
                  });
   }
