@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,26 @@ namespace detail {
 struct RunShared;  // engine-internal
 class EngineImpl;
 }
+
+// A circuit breaker (docs/durability.md): it opens when, within `window`, at least
+// `min_calls` calls were made and `failure_ratio` of them failed (timeouts,
+// connection errors, 5xx, 429); while open calls fail at once with `unavailable`;
+// after `cool_down` up to `probes` calls test the service, and one success closes it.
+struct CircuitBreakerOptions {
+  bool enabled = true;
+  double failure_ratio = 0.5;
+  int min_calls = 10;
+  std::chrono::milliseconds window{30'000};
+  std::chrono::milliseconds cool_down{30'000};
+  int probes = 1;
+};
+
+// A token bucket: `burst` calls at once, refilled at `per_second`. per_second <= 0:
+// no limit; burst <= 0: max(1, per_second).
+struct RateLimit {
+  double per_second = 0;
+  double burst = 0;
+};
 
 struct EngineOptions {
   unsigned threads = 0;  // worker threads; 0 = std::thread::hardware_concurrency()
@@ -72,6 +93,22 @@ struct EngineOptions {
   // credential a node names ({"access_token": ...}), or nullopt to fall back to
   // the vault. Called from worker threads, concurrently.
   std::function<std::optional<Value>(const std::string& name)> credentials;
+
+  // ---- reliability (docs/durability.md) ----
+  // The circuit breaker of every connector app and every http.request host...
+  CircuitBreakerOptions circuit_breaker;
+  // ...and per app id ("hubspot") or host ("api.example.com", "127.0.0.1:8080"),
+  // ahead of a manifest's own "circuit_breaker".
+  std::map<std::string, CircuitBreakerOptions> circuit_breakers;
+  // Rate limits by credential name, or by app id, replacing the manifest's
+  // "rate_limit" (which applies per credential). Shared by every run.
+  std::map<std::string, RateLimit> rate_limits;
+  // Top-level runs executing at once (0 = no limit); the rest wait in order, in a
+  // queue of at most max_queued_runs (0 = unbounded). When it is full, emit() and
+  // run() fail with resource_exhausted and accept nothing. A workflow's
+  // settings.concurrency limits its own runs the same way.
+  std::size_t max_running_runs = 0;
+  std::size_t max_queued_runs = 0;
 
   // With a store: start() resumes every unfinished run in it. A short-lived
   // process sharing the store with a server (`famulor run --db`, `famulor runs

@@ -1,6 +1,7 @@
 // famulor serve — the HTTP server (src/server) until SIGINT/SIGTERM.
 #include <cstdlib>
 #include <iostream>
+#include <tuple>
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -14,7 +15,8 @@ namespace famulor::cli {
 int cmd_serve(int argc, char** argv) {
   const Command& self = command("serve");
   std::string error;
-  ArgSpec spec{{"--listen", "--workflows", "--threads"}, {"--insecure-webhooks", "--metrics-open"}};
+  ArgSpec spec{{"--listen", "--workflows", "--threads", "--max-running", "--max-queued"},
+               {"--insecure-webhooks", "--metrics-open"}};
   add_connector_args(spec);
   auto args = parse_args(argc, argv, 1, spec, error);
   if (!args) return usage_error(self, error);
@@ -30,6 +32,18 @@ int cmd_serve(int argc, char** argv) {
   options.metrics_open = args->has("--metrics-open");
   if (const char* s = std::getenv("FAMULOR_SECRET_HOOKS")) options.hook_secrets = server::split_secrets(s);
   options.engine.db = "famulor.db";
+  // Backpressure: beyond these, hooks answer 503 with Retry-After instead of
+  // holding more runs in memory (docs/durability.md, "Limits").
+  for (auto [flag, field, fallback] : {std::tuple{"--max-running", &options.engine.max_running_runs, 1000},
+                                       std::tuple{"--max-queued", &options.engine.max_queued_runs, 10000}}) {
+    std::string text = args->get_or(flag, std::to_string(fallback));
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || text[0] == '-' || n > 100'000'000)
+      return usage_error(self, std::string(flag) + " must be a whole number from 0 (no limit) to 100000000, not '" +
+                                   text + "'");
+    *field = static_cast<std::size_t>(n);
+  }
 
   block_stop_signals();  // before any thread exists (the sandbox's, the engine's)
   ConnectorSession connectors;

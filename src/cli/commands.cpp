@@ -95,7 +95,7 @@ const std::vector<Command>& commands() {
       {"serve", "serve webhooks and the management API over HTTP",
        "usage: famulor serve [--listen HOST:PORT] [--db PATH] [--workflows DIR] [--connectors DIR]\n"
        "                     [--sandbox] [--dry-run] [--allow-host HOST]... [--master-key-file FILE]\n"
-       "                     [--insecure-webhooks] [--metrics-open]\n"
+       "                     [--insecure-webhooks] [--metrics-open] [--max-running N] [--max-queued N]\n"
        "\n"
        "Serves the HTTP API of docs/server.md (default 127.0.0.1:8080, store famulor.db)\n"
        "until SIGINT or SIGTERM; prints `listening on http://HOST:PORT` first. Installs\n"
@@ -105,7 +105,9 @@ const std::vector<Command>& commands() {
        "without it a non-loopback --listen is refused unless --insecure-webhooks.\n"
        "GET /metrics (Prometheus text) needs a viewer token unless --metrics-open.\n"
        "On a signal it stops accepting, answers requests in progress and stops the\n"
-       "engine; unfinished runs stay in the store and resume on the next start.\n",
+       "engine; unfinished runs stay in the store and resume on the next start.\n"
+       "At most --max-running runs (default 1000) execute at once and --max-queued\n"
+       "(default 10000) wait; beyond that events get 503 with Retry-After (0 = no limit).\n",
        cmd_serve},
       {"tokens", "create, list and revoke management API tokens",
        "usage: famulor tokens create --role viewer|operator|admin [--name N] [--db PATH]\n"

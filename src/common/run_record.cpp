@@ -75,6 +75,8 @@ Value RunRecord::to_json() const {
     no.append("error", n.error.empty() ? Value()
                                         : Value::object({{"code", std::string(to_string(n.error_code))},
                                                          {"message", n.error}}));
+    // A node that succeeded through its fallback keeps the error that made it use one.
+    if (n.status == NodeStatus::succeeded && !n.error.empty()) no.append("fallback_used", true);
     no.append("attempts", n.attempts);
     if (n.cached) no.append("cached", true);
     no.append("started_at", time_or_null(n.started_at_ms));

@@ -6,4 +6,7 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/duration.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cache_policy.cpp
   ${CMAKE_CURRENT_LIST_DIR}/io_pool.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/metrics.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/circuit_breaker.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/rate_limiter.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/delays.cpp)

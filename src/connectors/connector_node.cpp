@@ -1,5 +1,7 @@
 #include "connectors/connector_node.hpp"
 
+#include "common/reliability.hpp"
+
 #include "connectors/errors.hpp"
 #include "connectors/json_path.hpp"
 #include "connectors/placeholder_credentials.hpp"
@@ -39,6 +41,10 @@ struct CallCtx {
   std::int64_t page_no = 0;
   Array dry_requests;  // dry run: every request that would have been sent
   std::string dry_warning;  // dry run: why the credential could not be used
+  // Reliability (nullptr when the services have none, or nothing is sent).
+  std::shared_ptr<detail::CircuitBreaker> breaker;  // the app's
+  std::shared_ptr<detail::TokenBucket> bucket;      // the credential's rate limit
+  std::function<bool()> cancelled;
 };
 
 using Ctx = std::shared_ptr<CallCtx>;
@@ -200,6 +206,44 @@ void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
   succeed(c, Value(std::move(c->items)));
 }
 
+// Sends one request past the app's circuit breaker and the credential's rate
+// limit: a refusal by an open breaker fails at once (unavailable, with the time it
+// half-opens as the retry's least wait); a call over the rate waits for its token on
+// the engine's timers, not on a thread.
+void transmit_now(const Ctx& c, HttpRequest req, detail::CircuitBreaker::Ticket ticket) {
+  HttpRequest sent = req;
+  c->svc->transport(std::move(req), [c, sent = std::move(sent), ticket](Result<HttpResponse> r) {
+    const auto now = detail::CircuitBreaker::Clock::now();
+    if (c->breaker) c->breaker->settle(ticket, r.ok() ? StatusCode::ok : r.status().code(), r.ok() ? r->status : 0, now);
+    // A 429 with Retry-After holds back every call with this credential until then.
+    if (c->bucket && r.ok() && r->status == 429)
+      if (const std::string* ra = find_header(r->headers, "Retry-After"))
+        if (auto delay = net::parse_retry_after(*ra)) c->bucket->pause_until(now + *delay);
+    on_response(c, sent, std::move(r));
+  });
+}
+
+void transmit(const Ctx& c, HttpRequest req) {
+  detail::CircuitBreaker::Ticket ticket;
+  const auto now = detail::CircuitBreaker::Clock::now();
+  if (c->breaker) {
+    ticket = c->breaker->admit(now);
+    if (!ticket.allowed) {
+      c->info.retry_after = std::chrono::ceil<std::chrono::milliseconds>(ticket.retry_at - now);
+      return fail(c, c->breaker->refusal(ticket, now));
+    }
+  }
+  auto wait = c->bucket ? c->bucket->reserve(now) : detail::TokenBucket::Clock::duration::zero();
+  if (wait <= detail::TokenBucket::Clock::duration::zero()) return transmit_now(c, std::move(req), ticket);
+  c->svc->reliability->delays->after(wait, [c, req = std::move(req), ticket](bool fired) mutable {
+    if (!fired || (c->cancelled && c->cancelled())) {
+      if (c->breaker) c->breaker->abandon(ticket);
+      return fail(c, Status(StatusCode::cancelled, c->where + ": cancelled while waiting for the rate limit"));
+    }
+    transmit_now(c, std::move(req), ticket);
+  });
+}
+
 void send(const Ctx& c) {
   const Manifest& m = *c->manifest;
   BuildOptions opts;
@@ -242,8 +286,7 @@ void send(const Ctx& c) {
     return;
   }
   if (!c->svc->transport) return fail(c, unavailable(c->where + ": no HTTP client is configured"));
-  HttpRequest sent = req;
-  c->svc->transport(std::move(req), [c, sent = std::move(sent)](Result<HttpResponse> r) { on_response(c, sent, std::move(r)); });
+  transmit(c, std::move(req));
 }
 
 // The node's credential: from the embedding program, else the vault.
@@ -339,6 +382,16 @@ void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_pt
   c->cur = c->op->steps().empty() ? c->op : c->op->steps().front();
   c->svc = std::move(services);
   c->where = c->manifest->app + "." + c->op->operation().name;
+  c->cancelled = std::move(input.cancelled);
+  // Not for dry runs (nothing is sent) nor the sandbox (a local fake, not the app).
+  if (detail::Reliability* rel = c->svc->reliability; rel != nullptr && !c->svc->dry_run && c->svc->sandbox_url.empty()) {
+    const Manifest& m = *c->manifest;
+    const detail::BreakerConfig& bc = rel->breaker_config(m.app, m.circuit_breaker ? &*m.circuit_breaker : nullptr);
+    if (bc.enabled) c->breaker = rel->breakers.get(m.app, bc);
+    detail::RateConfig rc = rel->rate_config(
+        m.app, c->credential_name, {m.rate_limit_per_second, static_cast<double>(m.rate_limit_burst)});
+    if (rel->delays != nullptr) c->bucket = rel->limiters.get(m.app + "/" + c->credential_name, rc);
+  }
   start(c);
 }
 

@@ -27,6 +27,9 @@ struct CallInput {
   Value params;             // the node's params, templates already evaluated
   std::string credential;   // vault name ("" = none)
   std::string idempotency_key;
+  // True once the node's run was cancelled: a call waiting for a rate-limit token
+  // is then not sent. Empty = never.
+  std::function<bool()> cancelled;
 };
 
 class CompiledOperation;

@@ -282,6 +282,10 @@ Result<Manifest> parse_manifest(const Value& doc, const std::string& source) {
     if (const Value* x = r->find("per_second"); x && x->is_number()) m.rate_limit_per_second = x->as_double();
     m.rate_limit_burst = static_cast<int>(r->get_int("burst", 0));
   }
+  if (const Value* b = doc.find("circuit_breaker"); b && !b->is_null()) {
+    if (auto cfg = detail::parse_breaker_config(*b, "$.circuit_breaker"); cfg.ok()) m.circuit_breaker = *cfg;
+    else cx.error("$.circuit_breaker", cfg.status().message());
+  }
   if (const Value* e = doc.find("error_message")) {
     if (e->is_string()) m.error_message_paths.push_back(e->as_string());
     else if (e->is_array())

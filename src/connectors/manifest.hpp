@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/circuit_breaker.hpp"
 #include "famulor/status.hpp"
 #include "famulor/value.hpp"
 
@@ -102,6 +103,8 @@ struct Manifest {
   std::vector<int> retry_statuses = {408, 429, 500, 502, 503, 504};
   double rate_limit_per_second = 0;    // hint; 0 = none given
   int rate_limit_burst = 0;
+  // "circuit_breaker": {...}: this app's breaker, unless EngineOptions overrides it.
+  std::optional<detail::BreakerConfig> circuit_breaker;
   std::vector<std::string> error_message_paths;  // where the app puts its error text
   // Apps that answer 200 with {"ok": false, "error": "..."} (Slack): the path of
   // the success flag; false makes the call fail.

@@ -15,8 +15,12 @@ class ConnectorNode final : public Node {
       : manifest_(std::move(m)), op_(std::move(op)), svc_(std::move(svc)), credential_(std::move(credential)) {}
 
   void invoke(NodeCall call) override {
-    CallInput in{call.params(), credential_, call.idempotency_key()};
+    CallInput in{call.params(), credential_, call.idempotency_key(), {}};
     auto shared = std::make_shared<NodeCall>(std::move(call));
+    in.cancelled = [weak = std::weak_ptr<NodeCall>(shared)] {
+      auto s = weak.lock();
+      return !s || s->cancelled();
+    };
     run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r, const CallInfo& info) {
       if (r.ok()) shared->succeed(std::move(*r));
       else shared->fail(r.status(), info.retry_after);  // a retry waits at least the app's Retry-After

@@ -16,6 +16,9 @@
 namespace famulor::security {
 class Vault;
 }
+namespace famulor::detail {
+struct Reliability;
+}
 
 namespace famulor::connectors {
 
@@ -34,6 +37,9 @@ struct ConnectorServices {
   // Nodes use placeholder_credential() instead of reading a credential (sandbox runs).
   bool placeholder_credentials = false;
   int max_pages_default = 10;
+  // Circuit breakers (per app), rate limits (per credential) and the timers a
+  // rate-limited call waits on; nullptr = none (docs/durability.md).
+  detail::Reliability* reliability = nullptr;
 };
 
 }  // namespace famulor::connectors

@@ -1,4 +1,5 @@
 // Turning a validated Workflow into a CompiledWorkflow (see compiled.hpp).
+#include <algorithm>
 #include <cstdlib>
 #include <deque>
 #include <string>
@@ -8,6 +9,7 @@
 #include "common/duration.hpp"
 #include "engine/builtin.hpp"
 #include "engine/compiled.hpp"
+#include "workflow/model.hpp"
 #include "workflow/nested.hpp"
 #include "workflow/problems.hpp"
 
@@ -97,6 +99,12 @@ Status compile_node(CompiledWorkflow& cw, const NodeSpec& spec, const Resolver& 
   env.resolve_node = resolver;
   env.has_item = cw.is_body;
   env.allowed_env = ctx.allowed_env;
+  if (const Value* fb = spec.raw.is_object() ? spec.raw.find("fallback") : nullptr;
+      fb != nullptr && fallback_node_ref(*fb) == nullptr) {
+    std::vector<expr::ValueTemplate::PathError> errs;
+    cn.fallback_value = expr::ValueTemplate::compile(*fb, env, path + ".fallback", errs);
+    if (!errs.empty()) return invalid_argument("node '" + spec.id + "': " + path_errors(errs));
+  }
   Object value_params, raw_params;
   auto kind_of = [&](const std::string& key) {
     for (const auto& ps : info->params)
@@ -167,8 +175,21 @@ Status compile_list(CompiledWorkflow& cw, const std::vector<const NodeSpec*>& sp
       cw.nodes[static_cast<std::size_t>(from)].out_edges.push_back(static_cast<int>(cw.edges.size()));
       cw.edges.push_back(CompiledEdge{from, static_cast<int>(v), e.port});
     }
-    if (specs[v]->after.empty()) cw.roots.push_back(static_cast<int>(v));
   }
+  // Fallback nodes run only in place of the node that names them, never as roots.
+  for (std::size_t v = 0; v < n; ++v) {
+    const Value* fb = specs[v]->raw.is_object() ? specs[v]->raw.find("fallback") : nullptr;
+    const Value* ref = fb ? fallback_node_ref(*fb) : nullptr;
+    if (ref == nullptr || !ref->is_string()) continue;
+    int b = cw.index_of(ref->as_string());
+    if (b < 0 || b == static_cast<int>(v) || cw.nodes[static_cast<std::size_t>(b)].fallback_for >= 0)
+      return invalid_argument("node '" + specs[v]->id + "': bad fallback node '" + ref->as_string() + "'");
+    cw.nodes[v].fallback_node = b;
+    cw.nodes[static_cast<std::size_t>(b)].fallback_for = static_cast<int>(v);
+    ++cw.fallback_only;
+  }
+  for (std::size_t v = 0; v < n; ++v)
+    if (specs[v]->after.empty() && cw.nodes[v].fallback_for < 0) cw.roots.push_back(static_cast<int>(v));
   // Kahn: a topological order, and a defensive cycle check.
   std::vector<int> indeg(n);
   std::deque<int> q;
@@ -211,6 +232,8 @@ Result<std::shared_ptr<const CompiledWorkflow>> compile_workflow(Workflow workfl
   CompileContext ctx = ctx_in;
   if (const Value* v = wf.settings().find("vars")) cw->vars = *v;
   cw->env = read_env(wf.settings(), ctx_in.allowed_env, ctx.allowed_env);
+  if (const Value* c = wf.settings().find("concurrency"); c && c->is_int() && c->as_int() > 0)
+    cw->concurrency = static_cast<int>(std::min<std::int64_t>(c->as_int(), 1'000'000'000));
   if (const Value* t = wf.settings().find("timeout"); t && !t->is_null()) {
     auto d = duration_from_value(*t);
     if (!d.ok()) return invalid_argument("settings.timeout: " + d.status().message());

@@ -63,6 +63,11 @@ struct CompiledNode {
   OnError on_error = OnError::stop;
   bool disabled = false;
   std::optional<CachePolicy> cache;  // the node's `cache` key
+  // `fallback` (used when the node's retries are exhausted): a value template, or
+  // the index of a sibling node run in its place.
+  std::optional<expr::ValueTemplate> fallback_value;
+  int fallback_node = -1;
+  int fallback_for = -1;  // this node is the fallback of that node: it runs only in its place
 
   const ItemTemplate* item_template(std::string_view name) const noexcept;
 };
@@ -79,6 +84,8 @@ struct CompiledWorkflow {
   Value vars;                         // settings.vars (null when absent)
   Value env;                          // {NAME: value} of allowed environment variables
   std::optional<std::chrono::milliseconds> timeout;  // settings.timeout
+  int fallback_only = 0;                             // nodes that run only as a fallback
+  int concurrency = 0;                               // settings.concurrency; 0 = no limit of its own
   std::optional<expr::Template> trigger_filter;      // trigger.filter
   bool is_body = false;               // a foreach body: node indices >= nodes.size() are the outer run's
   int index_of(std::string_view node_id) const noexcept;

@@ -68,6 +68,7 @@ std::unique_ptr<EngineConnectors> make_engine_connectors(const EngineOptions& o,
   if (net.client != nullptr) svc->transport = connectors::make_client_transport(*net.client, net.pool, net.policy);
   svc->oauth = std::make_shared<connectors::OAuthRefresher>(ec->vault.get(), svc->transport);
   svc->dry_run = o.dry_run;
+  svc->reliability = net.reliability;
   if (!o.sandbox_url.empty()) {
     std::string url = o.sandbox_url;
     while (!url.empty() && url.back() == '/') url.pop_back();

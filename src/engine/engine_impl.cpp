@@ -31,6 +31,21 @@ class EngineImpl::Sink final : public TriggerSink {
   std::string type_;
 };
 
+namespace {
+
+BreakerConfig breaker_config(const CircuitBreakerOptions& o) {
+  return {o.enabled, o.failure_ratio, o.min_calls, o.window, o.cool_down, o.probes};
+}
+
+void configure_reliability(const EngineOptions& o, Reliability& r, Delays& delays) {
+  r.breaker = breaker_config(o.circuit_breaker);
+  for (const auto& [key, b] : o.circuit_breakers) r.breaker_for[key] = breaker_config(b);
+  for (const auto& [key, l] : o.rate_limits) r.rate_for[key] = RateConfig{l.per_second, l.burst};
+  r.delays = &delays;
+}
+
+}  // namespace
+
 EngineImpl::EngineImpl(EngineOptions o)
     : options(std::move(o)),
       owned_store(open_store(options, store_error_)),
@@ -41,6 +56,7 @@ EngineImpl::EngineImpl(EngineOptions o)
       http(std::make_unique<net::HttpClient>(pool)),
       outbound(net::OutboundPolicy::from_environment()),
       node_cache(options.cache_entries) {
+  configure_reliability(options, reliability, delays);
   std::map<std::string, NodeFactory, std::less<>> builtins;
   add_builtin_node_factories(builtins);
   net::NetServices http_services = net_services();
@@ -225,6 +241,7 @@ Status EngineImpl::start() {
   if (!connectors->error.ok()) return connectors->error;
   pool.start();
   latency_pool.start();
+  delays.reopen();
   {
     std::lock_guard lk(runs_mu_);
     accepting_ = true;
@@ -262,7 +279,8 @@ void EngineImpl::stop(std::chrono::milliseconds grace) {
     }
   {
     std::unique_lock lk(active_mu_);
-    active_cv_.wait_for(lk, grace, [&] { return active_.load() == 0; });
+    // Queued runs count too: they start as slots free up.
+    active_cv_.wait_for(lk, grace, [&] { return active_.load() == 0 && limits.queued() == 0; });
   }
   std::vector<std::shared_ptr<RunShared>> left;
   {
@@ -282,6 +300,7 @@ void EngineImpl::stop(std::chrono::milliseconds grace) {
     active_cv_.wait(lk, [&] { return active_.load() == 0; });
   }
   latency_pool.stop();
+  delays.cancel_all();  // calls waiting for a rate-limit token: their runs are over
   pool.stop();
   // Checkpoints and outcomes may still wait in the store's queue (they are
   // committed lazily): once stop() returns, everything the runs did is durable.

@@ -20,10 +20,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/delays.hpp"
 #include "common/io_pool.hpp"
+#include "common/reliability.hpp"
 #include "engine/compiled.hpp"
 #include "engine/engine_connectors.hpp"
 #include "engine/journal.hpp"
+#include "engine/limits.hpp"
 #include "engine/node_cache.hpp"
 #include "engine/run_state.hpp"
 #include "engine/schedule_trigger.hpp"
@@ -64,7 +67,12 @@ class EngineImpl {
   // ~EngineImpl, while runs and the catalog still exist.
   std::unique_ptr<net::HttpClient> http;
   net::OutboundPolicy outbound;
-  net::NetServices net_services() noexcept { return {&pool, http.get(), &outbound}; }
+  // Runs executing at once and the bounded queue of the others (limits.hpp).
+  RunLimits limits{options.max_running_runs, options.max_queued_runs};
+  // Circuit breakers, rate limits and their timers, shared by every run.
+  Delays delays{pool};
+  Reliability reliability;
+  net::NetServices net_services() noexcept { return {&pool, http.get(), &outbound, false, &reliability}; }
   // Connector nodes: registry, vault, shared services (engine_connectors.hpp).
   std::unique_ptr<EngineConnectors> connectors;
   // Outputs of nodes with a `cache` key (EngineOptions::cache_entries).
@@ -171,7 +179,8 @@ class EngineImpl {
 
   // Registers and starts accepted runs; fails when the engine is not accepting
   // (`internal`: child runs of running runs, accepted until the engine closes).
-  Status launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal = false);
+  // `reserved`: limits.reserve() was called for them.
+  Status launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal = false, bool reserved = false);
   Result<std::vector<RunHandle>> accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
                                                    const std::string& dedupe_key, bool internal,
                                                    const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr);

@@ -57,14 +57,18 @@ bool EngineImpl::matches(const CompiledWorkflow& wf, const Event& ev) const {
   return true;
 }
 
-Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal) {
+Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal, bool reserved) {
   {
     std::lock_guard lk(runs_mu_);
-    if (closed_ || (!internal && !accepting_))
+    if (closed_ || (!internal && !accepting_)) {
+      if (reserved) limits.unreserve(runs.size());
       return failed_precondition("the engine is not running (call start(), or it is stopping)");
+    }
     for (const auto& r : runs) live_.emplace(r->id, r);  // the key views r->id
   }
+  // A run over a concurrency limit stays queued; finished() starts it later.
   for (const auto& r : runs) {
+    if (!limits.admit(r, reserved)) continue;
     metrics::run_started(r->wf->id);
     start_run(r);
   }
@@ -75,8 +79,14 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
                                                              const std::string& dedupe_key, bool internal,
                                                              const ScheduleSlot* slot, bool* duplicate) {
   std::vector<RunHandle> handles;
+  // Backpressure: a full queue refuses the event before anything is stored.
+  const bool reserve = !internal && !runs.empty();
+  if (reserve)
+    if (Status s = limits.reserve(runs.size()); !s.ok()) return s;
   if (journal.enabled()) {
     auto accepted = journal.accept(dedupe_key, runs, slot);
+    if (!accepted.ok() || accepted.value().duplicate)
+      if (reserve) limits.unreserve(runs.size());
     if (!accepted.ok()) return accepted.status();
     if (accepted.value().duplicate) {  // the store knew the key: answer the first delivery's runs
       if (duplicate) *duplicate = true;
@@ -89,7 +99,7 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
       return handles;
     }
   }
-  if (Status s = launch(runs, internal); !s.ok()) return s;
+  if (Status s = launch(runs, internal, reserve); !s.ok()) return s;
   handles.reserve(runs.size());
   for (auto& r : runs) handles.emplace_back(std::move(r));
   return handles;
@@ -198,6 +208,13 @@ void EngineImpl::run_finished(RunShared& run) {
     metrics::run_finished(run.wf->id, to_string(run.status),
                           std::chrono::milliseconds(run.finished_ms - run.started_ms));
   }
+  // Its slot goes to the next queued runs, started on the pool (not under this
+  // run's lock).
+  for (auto& next : limits.finished(run))
+    pool.post([next]() mutable {
+      metrics::run_started(next->wf->id);
+      start_run(next);
+    });
   std::shared_ptr<RunShared> evicted;  // destroyed after the lock
   std::lock_guard lk(runs_mu_);
   auto it = live_.find(run.id);

@@ -141,6 +141,8 @@ void finalize(RunShared& run, RunStatus st, const Status& why, After& a) {
   run.settled = true;  // waiters wake once the engine has recorded the run
 }
 
+bool apply_fallback(RunShared& run, int failed, int fallback, std::vector<Work>& work, After& a);
+
 // Resolves the nodes in `work` and everything that follows from them.
 void drain(RunShared& run, std::vector<Work>& work, After& a, std::vector<int>& ready) {
   Journal& journal = run.engine->journal;
@@ -152,6 +154,7 @@ void drain(RunShared& run, std::vector<Work>& work, After& a, std::vector<int>& 
     --run.unresolved;
     if (journal.enabled() && !su.prefilled && !run.is_item) journal.checkpoint(run, cur.node);
     const CompiledNode& cn = run.wf->nodes[static_cast<std::size_t>(cur.node)];
+    if (cn.fallback_for >= 0 && apply_fallback(run, cn.fallback_for, cur.node, work, a)) return;  // finalized
     for (int ei : cn.out_edges) {
       const CompiledEdge& e = run.wf->edges[static_cast<std::size_t>(ei)];
       NodeSlot& sv = run.slots[static_cast<std::size_t>(e.to)];
@@ -201,6 +204,46 @@ std::chrono::milliseconds backoff(const RetryPolicy& p, int failed_attempts) {
   if (!(cap > 0)) return std::chrono::milliseconds(0);
   std::uniform_real_distribution<double> d(0.0, cap);  // full jitter
   return std::chrono::milliseconds(static_cast<std::int64_t>(d(rng)));
+}
+
+// A fallback node was resolved: the node it stands in for takes its output, or
+// fails with both errors (and its own on_error applies). True when that ended the run.
+bool apply_fallback(RunShared& run, int failed, int fallback, std::vector<Work>& work, After& a) {
+  NodeSlot& sa = run.slots[static_cast<std::size_t>(failed)];
+  const NodeSlot& sb = run.slots[static_cast<std::size_t>(fallback)];
+  if (sa.resolved || !sa.dispatched) return false;
+  const CompiledNode& ca = run.wf->nodes[static_cast<std::size_t>(failed)];
+  const std::string& b = run.wf->nodes[static_cast<std::size_t>(fallback)].id;
+  const auto now = std::chrono::steady_clock::now();
+  sa.finished_ms = run.wall_ms(now);
+  sa.duration_ms = std::chrono::duration<double, std::milli>(now - sa.t0).count();
+  if (sb.status == NodeStatus::succeeded) {
+    sa.status = NodeStatus::succeeded;
+    sa.output = sb.output;
+    sa.port.clear();
+    sa.error += "; its fallback node '" + b + "' answered instead";
+    sa.published.store(true, std::memory_order_release);
+    work.push_back({failed, Outcome::succeeded});
+    return false;
+  }
+  sa.error += sb.status == NodeStatus::skipped ? "; its fallback node '" + b + "' is disabled"
+                                               : "; its fallback node '" + b + "' failed too: " + sb.error;
+  sa.status = NodeStatus::failed;
+  switch (ca.on_error) {
+    case OnError::stop:
+      finalize(run, RunStatus::failed, Status(sa.error_code, "node '" + ca.id + "' failed: " + sa.error), a);
+      return true;
+    case OnError::continue_run:
+      work.push_back({failed, Outcome::continued});
+      break;
+    case OnError::route:
+      sa.port = "error";
+      sa.output = Value::object({{"code", std::string(to_string(sa.error_code))}, {"message", sa.error}});
+      sa.published.store(true, std::memory_order_release);
+      work.push_back({failed, Outcome::routed});
+      break;
+  }
+  return false;
 }
 
 bool should_retry(const CompiledNode& cn, int attempts, const NodeResult& r) {
@@ -269,7 +312,36 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
     });
     return;
   }
+  // Retries are exhausted: a fallback value answers for the node, or its fallback
+  // node runs in its place (the node resolves when that one does, in drain()).
+  if (cn.fallback_value && !r.final_error) {
+    Result<Value> fb = cn.fallback_value->evaluate(run.eval_env());
+    if (fb.ok()) {
+      s.status = NodeStatus::succeeded;
+      s.output = std::move(fb.value());
+      s.port.clear();
+      s.error += "; the fallback value was used";
+      s.published.store(true, std::memory_order_release);
+      work.push_back({v, Outcome::succeeded});
+      drain(run, work, a, ready);
+      return;
+    }
+    s.error += "; the fallback did not evaluate: " + fb.status().message();
+  }
+  if (cn.fallback_node >= 0 && !r.final_error &&
+      !run.slots[static_cast<std::size_t>(cn.fallback_node)].dispatched) {
+    ++run.unresolved;  // fallback nodes are not counted until they run
+    become_ready(run, cn.fallback_node, a, work, ready);
+    drain(run, work, a, ready);  // a fallback restored from a checkpoint resolves at once
+    return;
+  }
   s.status = NodeStatus::failed;
+  // A fallback node's failure is its failed node's to judge (apply_fallback).
+  if (cn.fallback_for >= 0) {
+    work.push_back({v, Outcome::continued});
+    drain(run, work, a, ready);
+    return;
+  }
   switch (cn.on_error) {
     case OnError::stop:
       finalize(run, RunStatus::failed, Status(r.status.code(), "node '" + cn.id + "' failed: " + r.status.message()),
@@ -428,7 +500,7 @@ void start_run(const std::shared_ptr<RunShared>& run_sp, bool on_this_thread) {
     run.base_tp = std::chrono::steady_clock::now();
     run.base_ms = now_ms();
     if (run.started_ms == 0) run.started_ms = run.base_ms;
-    run.unresolved = static_cast<int>(run.size());
+    run.unresolved = static_cast<int>(run.size()) - run.wf->fallback_only;
     for (std::size_t i = 0; i < run.size(); ++i)
       run.slots[i].remaining = static_cast<int>(run.wf->nodes[i].in_edges.size());
     std::vector<Work> work;

@@ -2,6 +2,8 @@
 // pagination across several requests.
 #include "net/http_request_node.hpp"
 
+#include "common/reliability.hpp"
+
 #include <cctype>
 #include <memory>
 
@@ -261,6 +263,18 @@ Value dry_run_output(const HttpClientRequest& req) {
   return Value::object({{"dry_run", true}, {"request", std::move(r)}});
 }
 
+// "host[:port]" of a URL, lower-cased, without user info; "" when unreadable.
+std::string authority_of(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos) return {};
+  std::size_t start = scheme + 3;
+  std::size_t end = url.find_first_of("/?#", start);
+  std::string a = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (auto at = a.rfind('@'); at != std::string::npos) a.erase(0, at + 1);
+  for (char& ch : a) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return a;
+}
+
 // One node invocation, possibly over several pages.
 struct Exchange : std::enable_shared_from_this<Exchange> {
   Exchange(NodeCall c, NetServices s, Built b) : call(std::move(c)), services(s), built(std::move(b)) {}
@@ -276,8 +290,27 @@ struct Exchange : std::enable_shared_from_this<Exchange> {
     if (services.dry_run) return call.succeed(dry_run_output(req));
     auto self = shared_from_this();
     req.cancelled = [self] { return self->call.cancelled(); };
+    // The host's circuit breaker: an open one fails the call at once, and the
+    // node's retry waits at least until it half-opens.
+    std::shared_ptr<detail::CircuitBreaker> breaker;
+    detail::CircuitBreaker::Ticket ticket;
+    if (services.reliability != nullptr) {
+      std::string host = authority_of(req.url);
+      const detail::BreakerConfig& bc = services.reliability->breaker_config(host);
+      if (bc.enabled && !host.empty()) {
+        breaker = services.reliability->breakers.get(host, bc);
+        const auto now = detail::CircuitBreaker::Clock::now();
+        ticket = breaker->admit(now);
+        if (!ticket.allowed)
+          return call.fail(breaker->refusal(ticket, now),
+                           std::chrono::ceil<std::chrono::milliseconds>(ticket.retry_at - now));
+      }
+    }
     send_checked(*services.client, *services.pool, *services.policy, std::move(req),
-                 [self](Result<HttpClientResponse> r) { self->on_response(std::move(r)); });
+                 [self, breaker, ticket](Result<HttpClientResponse> r) {
+                   if (breaker) breaker->settle(ticket, r.ok() ? StatusCode::ok : r.status().code(), r.ok() ? r->status : 0);
+                   self->on_response(std::move(r));
+                 });
   }
 
   void first() {

@@ -19,6 +19,7 @@
 
 namespace famulor::detail {
 class IoPool;
+struct Reliability;
 }
 
 namespace famulor::net {
@@ -33,6 +34,8 @@ struct NetServices {
   // Requests are not sent: the node succeeds with {"dry_run": true, "request":
   // {"method","url","headers","body"}} (secret-named headers redacted).
   bool dry_run = false;
+  // Circuit breakers per host (host[:port] of each request); nullptr = none.
+  detail::Reliability* reliability = nullptr;
 };
 
 // The node type as the catalog describes it.

@@ -80,7 +80,13 @@ http::HttpResponse error_response(const Status& st) {
     case StatusCode::failed_precondition: code = 409; break;
     case StatusCode::unauthenticated: code = 401; break;
     case StatusCode::permission_denied: code = 403; break;
-    case StatusCode::resource_exhausted: code = 429; break;
+    case StatusCode::resource_exhausted: {
+      // The engine's run queue is full (EngineOptions::max_queued_runs): nothing
+      // was accepted; the sender should come back shortly.
+      auto resp = http::HttpResponse::error(503, "overloaded", st.message());
+      resp.headers.set("Retry-After", "1");
+      return resp;
+    }
     case StatusCode::unavailable: code = 503; break;
     default: break;
   }

@@ -123,6 +123,12 @@ void check_expressions(const Model& m, ProblemSink& sink) {
   Checker checker(m, sink);
   for (int i = 0; i < static_cast<int>(m.nodes.size()); ++i) {
     const NodeEntry& n = m.nodes[i];
+    // A value fallback is evaluated like the node's params (same readable nodes).
+    const Value* fb = n.spec.raw.is_object() ? n.spec.raw.find("fallback") : nullptr;
+    if (fb != nullptr && fallback_node_ref(*fb) == nullptr) {
+      Scope scope{&m, &n, upstream_of(m, i), node_label(n) + " (fallback)"};
+      checker.walk(*fb, member(n.path, "fallback"), checker.env(m.lists[n.list].owner >= 0), scope, nullptr);
+    }
     if (!n.info || !n.spec.params.is_object()) continue;
     bool in_body = m.lists[n.list].owner >= 0;
     Scope scope{&m, &n, upstream_of(m, i), node_label(n)};

@@ -194,7 +194,57 @@ void check_reachability(Model& m, NodeList& list, ProblemSink& sink) {
   }
 }
 
+// {"node": "B"} fallbacks: B is a sibling reserved for it (no `after`, nothing runs
+// after it, no fallback node of its own, the fallback of one node only), so that it
+// runs only in the failed node's place.
+void check_fallbacks(const Model& m, const NodeList& list, ProblemSink& sink) {
+  std::map<std::string, int, std::less<>> ids;
+  for (int i : list.members)
+    if (m.nodes[i].has_id) ids.emplace(m.nodes[i].spec.id, i);
+  std::map<int, int> used_by;
+  for (int i : list.members) {
+    const NodeEntry& n = m.nodes[i];
+    const Value* fb = n.spec.raw.is_object() ? n.spec.raw.find("fallback") : nullptr;
+    const Value* ref = fb ? fallback_node_ref(*fb) : nullptr;
+    if (ref == nullptr || !ref->is_string()) continue;
+    const std::string path = member(member(n.path, "fallback"), "node");
+    const std::string& target = ref->as_string();
+    auto it = ids.find(target);
+    if (it == ids.end()) {
+      std::vector<std::string> names;
+      for (const auto& [id, _] : ids) names.push_back(id);
+      sink.at(path, node_label(n) + ": fallback node '" + target + "' is not in the same node list" +
+                        did_you_mean(target, names));
+      continue;
+    }
+    const NodeEntry& b = m.nodes[it->second];
+    if (it->second == i) {
+      sink.at(path, node_label(n) + " cannot be its own fallback");
+      continue;
+    }
+    if (!b.spec.after.empty())
+      sink.at(path, node_label(n) + ": fallback node '" + target +
+                        "' must have no `after`: it runs only in place of the failed node");
+    for (int j : list.members)
+      for (const Edge& e : m.nodes[j].spec.after)
+        if (e.node == target)
+          sink.at(path, node_label(n) + ": fallback node '" + target + "' cannot have nodes after it ('" +
+                            m.nodes[j].spec.id + "' runs after it); they read the failed node's output instead");
+    if (const Value* bfb = b.spec.raw.is_object() ? b.spec.raw.find("fallback") : nullptr;
+        bfb && fallback_node_ref(*bfb) != nullptr)
+      sink.at(path, node_label(n) + ": fallback node '" + target + "' has a fallback node itself (no chains)");
+    if (auto [u, fresh] = used_by.emplace(it->second, i); !fresh)
+      sink.at(path, node_label(n) + ": fallback node '" + target + "' is already the fallback of '" +
+                        m.nodes[u->second].spec.id + "'");
+  }
+}
+
 }  // namespace
+
+const Value* fallback_node_ref(const Value& fallback) noexcept {
+  if (!fallback.is_object() || fallback.as_object().size() != 1) return nullptr;
+  return fallback.find("node");
+}
 
 void check_graph(Model& m, ProblemSink& sink) {
   check_duplicates(m, sink);
@@ -202,6 +252,7 @@ void check_graph(Model& m, ProblemSink& sink) {
     resolve_edges(m, list, sink);
     find_cycles(m, list, sink);
     check_reachability(m, list, sink);
+    check_fallbacks(m, list, sink);
   }
 }
 

@@ -54,8 +54,12 @@ Model read_document(const Value& root, const Catalog& catalog, ProblemSink& sink
 // timeout, on_error, credential, disabled, position, raw).
 NodeEntry read_node(const Value& node, const std::string& path, ProblemSink& sink);
 
-// Edges (unknown predecessors and ports, self-references), duplicate ids, cycles and
-// unreachable nodes, per node list.
+// A node's `fallback` names another node when it is an object whose only key is
+// "node": that value (not checked to be a string); nullptr for a value fallback.
+const Value* fallback_node_ref(const Value& fallback) noexcept;
+
+// Edges (unknown predecessors and ports, self-references), duplicate ids, cycles,
+// unreachable nodes and fallback nodes, per node list.
 void check_graph(Model& model, ProblemSink& sink);
 
 // Params of every node and of the trigger against their ParamSpecs (literal types,

@@ -241,7 +241,11 @@ NodeEntry read_node(const Value& node, const std::string& path, ProblemSink& sin
       e.spec.position = v;
     } else if (key == "cache") {
       if (auto c = cache_policy_from_value(v); !c.ok()) sink.at(p, node_label(e) + ": " + c.status().message());
-    } else if (key == "fallback" || key.rfind("x-", 0) == 0) {
+    } else if (key == "fallback") {
+      // A value (templates allowed), or {"node": "<id>"}: checked in check_graph.
+      if (const Value* fn = fallback_node_ref(v); fn != nullptr && !fn->is_string())
+        sink.at(member(p, "node"), node_label(e) + ": fallback.node must be a node id (a string), not " + type_name(*fn));
+    } else if (key.rfind("x-", 0) == 0) {
       // kept in raw for the pieces that read them
     } else {
       sink.at_key(p, node_label(e) + " has unknown key '" + key + "'" + did_you_mean(key, node_keys()));

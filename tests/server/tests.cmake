@@ -9,3 +9,10 @@ famulor_test(test_server
   ${CMAKE_CURRENT_LIST_DIR}/ops_routes_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/serve_gaps_test.cpp)
 target_include_directories(test_server PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+
+# Floods over loopback (ctest -L load): bounded memory, every answer's status.
+add_executable(test_load ${CMAKE_CURRENT_LIST_DIR}/load_test.cpp ${CMAKE_CURRENT_LIST_DIR}/server_fixture.cpp
+  $<TARGET_OBJECTS:famulor_catch_main>)
+target_link_libraries(test_load PRIVATE famulor_test_support)
+target_include_directories(test_load PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+catch_discover_tests(test_load TEST_PREFIX "test_load:" PROPERTIES TIMEOUT 300 LABELS "load;server")
