@@ -3,13 +3,14 @@
 #include <string>
 
 namespace famulor::detail {
-namespace {
 
 std::string_view trim_slashes(std::string_view p) {
   while (!p.empty() && p.front() == '/') p.remove_prefix(1);
   while (!p.empty() && p.back() == '/') p.remove_suffix(1);
   return p;
 }
+
+namespace {
 
 std::string_view str(const Value& payload, std::string_view key) {
   const Value* v = payload.is_object() ? payload.find(key) : nullptr;

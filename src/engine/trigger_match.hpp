@@ -13,6 +13,9 @@
 
 namespace famulor::detail {
 
+// A hook path without leading and trailing slashes ("/a/b/" -> "a/b").
+std::string_view trim_slashes(std::string_view p);
+
 // `t.type` equals `ev.type` already. event: `name`; webhook: `path` and `method`;
 // call.ended: `platform`, `direction`, `status`, `assistant` (string or array) and
 // `events` (when absent, every event but Retell's `call_ended`, which
