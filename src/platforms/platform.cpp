@@ -8,6 +8,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -103,6 +104,11 @@ std::string to_e164(std::string_view number) {
   static const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
   std::string text(trim(number));
   if (text.empty() || text.size() > 64) return text;
+  // Already E.164 (what most platforms send): no need for libphonenumber's parse,
+  // which costs tens of microseconds.
+  if (text.size() >= 8 && text.size() <= 16 && text[0] == '+' && text[1] != '0' &&
+      std::all_of(text.begin() + 1, text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return text;
   std::string candidate = text;
   if (candidate.size() > 2 && candidate[0] == '0' && candidate[1] == '0') {
     candidate[1] = '+';
