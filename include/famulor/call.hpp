@@ -87,8 +87,11 @@ struct Variables {
   bool partial = false;      // the deadline passed (or the run failed): defaults filled in
   std::string run_id;        // the call.incoming run ("" when no workflow matched)
   std::string workflow;      // its workflow id
-  std::string assistant_id;  // an assistant override the workflow chose ("" = none)
-  std::string error;         // why it is partial, when it is
+  // An assistant override the workflow chose: the respond value's "assistant_id"
+  // key (a string), which is not a variable ("" = none).
+  std::string assistant_id;
+  StatusCode error_code = StatusCode::ok;  // why it is partial (deadline_exceeded, ...)
+  std::string error;                       // ... in words
 };
 
 // A mid-call tool call.
@@ -107,7 +110,8 @@ struct ToolResult {
   Value result;           // the respond node's value, or the trigger's fallback
   bool partial = false;   // late or failed: `result` is the fallback
   std::string run_id;
-  std::string error;      // not_found when no call.tool workflow has that name
+  StatusCode error_code = StatusCode::ok;  // not_found when no call.tool workflow has that name
+  std::string error;
 };
 
 // A call.tool workflow as a definition the assistant platform can be given.

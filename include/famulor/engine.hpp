@@ -77,6 +77,10 @@ struct EngineOptions {
   // process sharing the store with a server (`famulor run --db`, `famulor runs
   // retry`) sets false so that it runs only what it starts itself.
   bool resume_unfinished = true;
+
+  // Entries of the per-node lookup cache (nodes with a "cache" key; docs/voice.md),
+  // least recently used evicted first; 0 turns the cache off.
+  std::size_t cache_entries = 10'000;
 };
 
 // Which runs Engine::list_runs returns.
@@ -196,16 +200,23 @@ class Engine {
 
   // ---- phone calls (docs/voice.md) ----
   // A finished call: starts every matching call.ended workflow (filters on
-  // platform, direction, status, assistant, event). Accepted durably like emit();
-  // deduplicated by (platform, call_id): a redelivery answers the first runs.
+  // platform, direction, status, assistant, events, filter). Accepted durably like
+  // emit(); deduplicated by (platform, call_id, event): a redelivery answers the
+  // first runs. invalid_argument without call_id.
   Result<std::vector<RunHandle>> emit(const CallEvent& call);
-  // Runs the matching call.incoming workflow and answers its respond node's
-  // variables. The deadline is hard: at the deadline the answer is what the run
-  // computed so far plus the workflow's declared defaults, marked partial; the run
-  // goes on and its record is written after the answer. Never throws, never
-  // blocks past the deadline (plus scheduling noise).
+  // Runs the matching call.incoming workflow (most specific assistant/platform
+  // filter, then the first by id) and answers its respond node's variables as
+  // soon as that node has run. The deadline is hard: at the deadline the answer
+  // is the workflow's declared defaults, each replaced by the same-named field of
+  // the `set` nodes that had finished, marked partial; the run goes on and its
+  // record is written after the answer (no store write before it starts). No
+  // matching workflow: empty values, not partial. Never throws, never blocks past
+  // the deadline (plus scheduling noise). Runs built-in and cached nodes on the
+  // calling thread. See docs/voice.md.
   Variables inject(const IncomingCall& call, std::chrono::microseconds deadline);
-  // The same, answering on an engine thread (or the caller's when no run starts).
+  // The same; `done` is called exactly once, on an engine thread (the deadline
+  // timer's or the run's), or on the caller's when no run starts.
+  // [Exceptions] `done` must not throw.
   void inject_async(IncomingCall call, std::chrono::microseconds deadline, std::function<void(Variables)> done);
   // Runs the call.tool workflow named call.tool, same deadline rules; a late or
   // failed tool answers the trigger's `fallback`.

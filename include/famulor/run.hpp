@@ -35,6 +35,7 @@ struct NodeRecord {
   std::int64_t started_at_ms = 0;   // unix ms; 0 = not started
   std::int64_t finished_at_ms = 0;
   double duration_ms = 0;
+  bool cached = false;  // the output came from the node's lookup cache (`"cache"`); attempts is then 0
 };
 
 struct RunRecord {

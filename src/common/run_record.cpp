@@ -76,6 +76,7 @@ Value RunRecord::to_json() const {
                                         : Value::object({{"code", std::string(to_string(n.error_code))},
                                                          {"message", n.error}}));
     no.append("attempts", n.attempts);
+    if (n.cached) no.append("cached", true);
     no.append("started_at", time_or_null(n.started_at_ms));
     no.append("finished_at", time_or_null(n.finished_at_ms));
     no.append("duration_ms", n.duration_ms);

@@ -81,6 +81,11 @@ Status compile_node(CompiledWorkflow& cw, const NodeSpec& spec, const Resolver& 
   cn.timeout = spec.timeout;
   cn.on_error = spec.on_error;
   cn.disabled = spec.disabled;
+  if (const Value* c = spec.raw.is_object() ? spec.raw.find("cache") : nullptr; c && !c->is_null()) {
+    auto p = cache_policy_from_value(*c);
+    if (!p.ok()) return invalid_argument(path + ": node '" + spec.id + "': " + p.status().message());
+    cn.cache = p.value();
+  }
   const NodeTypeInfo* info = ctx.catalog ? ctx.catalog->find_node(spec.type) : nullptr;
   if (!info) return invalid_argument("node '" + spec.id + "': unknown node type '" + spec.type + "'");
   const NodeFactory* factory = ctx.factory ? ctx.factory(spec.type) : nullptr;

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/node_cache.hpp"
 #include "expr/expr.hpp"
 #include "famulor/node.hpp"
 #include "famulor/status.hpp"
@@ -61,6 +62,7 @@ struct CompiledNode {
   std::optional<std::chrono::milliseconds> timeout;
   OnError on_error = OnError::stop;
   bool disabled = false;
+  std::optional<CachePolicy> cache;  // the node's `cache` key
 
   const ItemTemplate* item_template(std::string_view name) const noexcept;
 };

@@ -71,6 +71,7 @@ RunRecord RunShared::snapshot() {
     n.started_at_ms = s.started_ms;
     n.finished_at_ms = s.finished_ms;
     n.duration_ms = s.duration_ms;
+    n.cached = s.from_cache;
     r.nodes.push_back(std::move(n));
   }
   return r;

@@ -34,10 +34,12 @@ EngineImpl::EngineImpl(EngineOptions o)
     : options(std::move(o)),
       owned_store(open_store(options, store_error_)),
       pool(options.threads),
+      latency_pool(1),
       journal(owned_store.get()),
       catalog(&default_catalog()),
       http(std::make_unique<net::HttpClient>(pool)),
-      outbound(net::OutboundPolicy::from_environment()) {
+      outbound(net::OutboundPolicy::from_environment()),
+      node_cache(options.cache_entries) {
   std::map<std::string, NodeFactory, std::less<>> builtins;
   add_builtin_node_factories(builtins);
   net::NetServices http_services = net_services();
@@ -182,6 +184,7 @@ Status EngineImpl::start() {
   if (!store_error_.ok()) return store_error_;
   if (!connectors->error.ok()) return connectors->error;
   pool.start();
+  latency_pool.start();
   {
     std::lock_guard lk(runs_mu_);
     accepting_ = true;
@@ -230,13 +233,15 @@ void EngineImpl::stop(std::chrono::milliseconds grace) {
   for (auto& run : left) {
     // With a store the run is suspended, not cancelled: nothing is recorded for
     // it, and the next start() resumes it from its checkpoints.
-    if (journal.enabled()) run->suspended.store(true);
+    // Latency-path runs were never accepted: they end cancelled and are recorded.
+    if (journal.enabled() && !run->deferred_record) run->suspended.store(true);
     halt_run(*run, RunStatus::cancelled, Status(StatusCode::cancelled, "the engine stopped"));
   }
   {
     std::unique_lock lk(active_mu_);
     active_cv_.wait(lk, [&] { return active_.load() == 0; });
   }
+  latency_pool.stop();
   pool.stop();
   // Checkpoints and outcomes may still wait in the store's queue (they are
   // committed lazily): once stop() returns, everything the runs did is durable.

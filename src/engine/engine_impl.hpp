@@ -24,6 +24,7 @@
 #include "engine/compiled.hpp"
 #include "engine/engine_connectors.hpp"
 #include "engine/journal.hpp"
+#include "engine/node_cache.hpp"
 #include "engine/run_state.hpp"
 #include "engine/schedule_trigger.hpp"
 #include "net/http_client.hpp"
@@ -48,6 +49,13 @@ class EngineImpl {
   // pool: destroyed after the worker threads are gone.
   const std::unique_ptr<store::Store> owned_store;
   IoPool pool;
+  // The latency path's own thread (inject, call_tool): their deadline timers and
+  // their posted nodes, so that a burst of post-call work on `pool` cannot hold
+  // an answer past its deadline.
+  IoPool latency_pool;
+  bool on_engine_thread() const noexcept {
+    return pool.running_in_this_thread() || latency_pool.running_in_this_thread();
+  }
   Journal journal;
   MutableCatalog catalog;  // layered over default_catalog()
   // Outbound HTTP for connector nodes (http.request, connectors): one client on
@@ -59,6 +67,20 @@ class EngineImpl {
   net::NetServices net_services() noexcept { return {&pool, http.get(), &outbound}; }
   // Connector nodes: registry, vault, shared services (engine_connectors.hpp).
   std::unique_ptr<EngineConnectors> connectors;
+  // Outputs of nodes with a `cache` key (EngineOptions::cache_entries).
+  NodeCache node_cache;
+
+  // ---- phone calls (calls.cpp, latency.cpp) ----
+  // The call.incoming workflow for `call` (most specific, then by id), or nullptr.
+  std::shared_ptr<const CompiledWorkflow> incoming_workflow(const Value& call) const;
+  // The call.tool workflow named `tool`, or nullptr.
+  std::shared_ptr<const CompiledWorkflow> tool_workflow(std::string_view tool) const;
+  std::vector<std::shared_ptr<const CompiledWorkflow>> installed_of_type(std::string_view trigger_type) const;
+  // Starts a latency-path run (no store write before it; see RunShared::deferred_record)
+  // registered as live; `on_this_thread`: see start_run.
+  Result<std::shared_ptr<RunShared>> launch_latency(std::shared_ptr<const CompiledWorkflow> wf, Value trigger,
+                                                    std::function<void(RunShared&, const Value*, bool)> hook,
+                                                    bool on_this_thread);
 
   // ---- types ----
   Status register_node(NodeTypeInfo info, NodeFactory factory);

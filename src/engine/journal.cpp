@@ -60,7 +60,7 @@ store::Checkpoint Journal::record_of(const RunShared& run, int node) {
 }
 
 void Journal::checkpoint(const RunShared& run, int node) {
-  if (!store_) return;
+  if (!store_ || run.deferred_record) return;
   // The output is written as JSON straight from the slot, not copied first.
   store::Checkpoint cp = record_of(run, node);
   const Value& out = run.slots[static_cast<std::size_t>(node)].output;
@@ -69,7 +69,7 @@ void Journal::checkpoint(const RunShared& run, int node) {
 }
 
 void Journal::waiting(const RunShared& run, int node, std::int64_t due_ms) {
-  if (!store_ || run.is_item) return;
+  if (!store_ || run.is_item || run.deferred_record) return;
   store::Checkpoint cp = record_of(run, node);
   cp.status = NodeStatus::waiting;
   cp.due_ms = due_ms;
@@ -78,6 +78,20 @@ void Journal::waiting(const RunShared& run, int node, std::int64_t due_ms) {
 
 void Journal::finish(const RunShared& run) {
   if (!store_) return;
+  if (run.deferred_record) {
+    // A latency-path run: accepted, checkpointed and finished in one go, after
+    // its answer. Queued in this order on the store's one writer.
+    store::AcceptRequest req;
+    req.runs.push_back(store::NewRun{run.id, run.wf->id, run.wf->version, run.trigger, run.started_ms});
+    store_->accept(std::move(req), [](const Result<store::AcceptResult>&) {});
+    for (std::size_t i = 0; i < run.size(); ++i) {
+      const NodeSlot& s = run.slots[i];
+      if (s.status == NodeStatus::pending || s.status == NodeStatus::running) continue;
+      store::Checkpoint cp = record_of(run, static_cast<int>(i));
+      if (!s.output.is_null()) s.output.dump_to(cp.output_json);
+      store_->checkpoint(std::move(cp));
+    }
+  }
   store::RunOutcome o;
   o.run_id = run.id;
   o.status = run.status;

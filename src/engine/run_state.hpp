@@ -49,6 +49,7 @@ struct NodeResult {
   // A failure's least wait before a retry (HTTP Retry-After); 0 = the policy's backoff.
   std::chrono::milliseconds retry_after{0};
   bool final_error = false;  // retrying cannot help (the params did not evaluate)
+  bool from_cache = false;   // answered from the node cache
 };
 
 struct NodeSlot {
@@ -70,6 +71,7 @@ struct NodeSlot {
   std::int64_t due_ms = 0;  // resumed from a waiting checkpoint: when its timer fires (unix ms)
   std::chrono::steady_clock::time_point t0{};
   double duration_ms = 0;
+  bool from_cache = false;  // the output came from the node cache
   std::shared_ptr<CallState> call;  // the asynchronous attempt in flight, if any
   std::unique_ptr<Timer> timer;     // retry backoff
 };
@@ -90,6 +92,13 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   std::int64_t index = 0;
   bool is_item = false;
   bool error_run = false;  // started as an error workflow: its failure starts none
+  // The latency path (inject, call_tool): not accepted by the store before it
+  // starts; the whole run is recorded once it is final (Journal::finish).
+  bool deferred_record = false;
+  // Latency path: called after the run lock, once with the respond node's value
+  // when it runs, and once with (nullptr, true) when the run is final, before the
+  // engine releases the run (so the engine and its pool are alive). Must not throw.
+  std::function<void(RunShared&, const Value* response, bool final)> latency_hook;
 
   // ---- guarded by m ----
   std::mutex m;
@@ -149,6 +158,9 @@ struct CallState {
   std::unique_ptr<Timer> timeout_timer;
   std::unique_ptr<Timer> timer;                    // the node's own (wait)
   std::vector<std::shared_ptr<RunShared>> children;  // runs to cancel with the attempt
+  // Set for an attempt outside the run's DAG (a cache revalidation): the result
+  // goes here instead of to the scheduler. Called once, without locks.
+  std::function<void(NodeResult&)> on_result;
 
   // Adds a resource; false (and the resource is left to the caller) when closed.
   bool adopt_timer(std::unique_ptr<Timer>& t);

@@ -4,6 +4,7 @@
 #include "common/clock.hpp"
 #include "engine/engine_impl.hpp"
 #include "engine/scheduler.hpp"
+#include "engine/trigger_match.hpp"
 
 namespace famulor::detail {
 
@@ -38,27 +39,10 @@ std::shared_ptr<RunShared> EngineImpl::new_item_run(const std::shared_ptr<RunSha
   return run;
 }
 
-namespace {
-std::string_view trim_slashes(std::string_view p) {
-  while (!p.empty() && p.front() == '/') p.remove_prefix(1);
-  while (!p.empty() && p.back() == '/') p.remove_suffix(1);
-  return p;
-}
-}  // namespace
-
 bool EngineImpl::matches(const CompiledWorkflow& wf, const Event& ev) const {
   if (!ev.workflow.empty() && ev.workflow != wf.id) return false;
   const TriggerSpec& t = wf.workflow.trigger();
-  if (t.type != ev.type) return false;
-  if (ev.type == "event") {
-    std::string name = t.config.get_string("name");
-    if (!name.empty() && name != ev.name) return false;
-  }
-  if (ev.type == "webhook") {  // ev.name is the hook path; the payload's method must be the trigger's
-    if (trim_slashes(t.config.get_string("path")) != trim_slashes(ev.name)) return false;
-    std::string method = t.config.get_string("method", "POST");
-    if (ev.payload.is_object() && method != ev.payload.get_string("method", "POST")) return false;
-  }
+  if (t.type != ev.type || !trigger_params_match(t, ev)) return false;
   if (wf.trigger_filter) {
     expr::EvalEnv env;
     env.trigger = &ev.payload;

@@ -17,6 +17,7 @@ namespace famulor::detail {
 namespace {
 
 thread_local int t_drive_depth = 0;  // drive() frames on this thread's stack
+thread_local bool t_caller_inline = false;  // a latency-path caller's thread runs built-in nodes (start_run)
 constexpr int kInlineChain = 64;     // nodes run inline in a row before posting
 constexpr int kMaxNesting = 2;       // drive() frames before completions post instead
 
@@ -33,6 +34,8 @@ struct After {
   bool finalized = false;
   bool release = false;
   bool start_error_workflows = false;  // a top-level run failed (see EngineImpl::start_error_workflows)
+  bool responded = false;  // the respond node ran now and the run has a latency hook
+  Value response;
   std::vector<std::shared_ptr<RunShared>> children;  // to halt
   std::vector<std::function<void(const RunShared&)>> done_fns;
 };
@@ -183,7 +186,7 @@ void dispatch_ready(const std::shared_ptr<RunShared>& run, std::vector<int>& rea
   if (run->final_flag.load(std::memory_order_relaxed)) return;
   std::size_t i = 0;
   if (allow_inline && !ready.empty() && t_drive_depth < kMaxNesting &&
-      run->engine->pool.running_in_this_thread()) {
+      (t_caller_inline || run->engine->on_engine_thread())) {
     a.next = ready[0];
     i = 1;
   }
@@ -231,9 +234,16 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
     s.error_code = StatusCode::ok;
     s.error.clear();
     s.published.store(true, std::memory_order_release);
+    s.from_cache = r.from_cache;
+    if (r.from_cache) s.attempts = 0;  // nothing was called (also how the store tells a cached node)
+    if (cn.cache && !r.from_cache) remember_in_cache(run, cn, s);
     if (r.respond && !run.responded) {
       run.responded = true;
       run.response = s.output;
+      if (run.latency_hook) {
+        a.responded = true;
+        a.response = s.output;
+      }
     }
     work.push_back({v, Outcome::succeeded});
     drain(run, work, a, ready);
@@ -275,11 +285,13 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
 // wake waiters, record it, call the done callbacks and release it.
 void after_unlock(RunShared& run, After& a) {
   for (auto& ch : a.children) halt_run(*ch, RunStatus::cancelled, Status(StatusCode::cancelled, "cancelled with its parent"));
+  if (a.responded) run.latency_hook(run, &a.response, false);
   if (!a.finalized) return;
   EngineImpl* engine = run.engine;
   run.cv.notify_all();
   // Before the release: the engine is alive while it counts this run.
   if (a.start_error_workflows) engine->start_error_workflows(run);
+  if (run.latency_hook) run.latency_hook(run, nullptr, true);
   // Released before the callbacks: they may start more runs (foreach items) and
   // need no engine of their own (those that do run under a live parent run).
   if (a.release) engine->release_run();
@@ -291,20 +303,29 @@ void after_unlock(RunShared& run, After& a) {
   }
 }
 
-// Runs one attempt of node v; true when `r` holds its result now.
-bool attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
+enum class Attempt { done, pending, handoff };
+
+// Runs one attempt of node v: done when `r` holds its result now, pending when it
+// completes later, handoff when it must run on a pool thread (see start_run).
+Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
   const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(v)];
   Result<Value> p = cn.params.evaluate(run->eval_env());
   if (!p.ok()) {
     r.status = Status(p.status().code(), "params: " + p.status().message());
     r.final_error = true;  // the same params fail the same way on every attempt
-    return true;
+    return Attempt::done;
   }
   Value params = std::move(p.value());
   if (cn.raw_params.is_object()) {
     if (!params.is_object()) params = Value::object();
     for (const auto& [k, val] : cn.raw_params.as_object()) params.as_object().set(k, val);
   }
+  if (cn.cache && answer_from_cache(run, v, params, r)) {
+    r.input = std::move(params);
+    return Attempt::done;
+  }
+  // Custom and connector nodes are invoked on pool threads only (Node::invoke).
+  if (!cn.builtin && t_caller_inline && !run->engine->on_engine_thread()) return Attempt::handoff;
   std::shared_ptr<CallState> call;
   if (cn.builtin) {
     ExecContext ctx(*run, v, params);
@@ -320,7 +341,7 @@ bool attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
     if (done || !call) {
       if (!done) r = NodeResult{internal_error("node returned without completing or deferring")};
       r.input = std::move(params);
-      return true;
+      return Attempt::done;
     }
   } else {
     call = make_call(run, v, std::move(params));
@@ -337,10 +358,10 @@ bool attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
     call->phase = CallState::Phase::done;
     r = std::move(call->result);
     r.input = call->params;
-    return true;
+    return Attempt::done;
   }
   if (call->phase == CallState::Phase::invoking) call->phase = CallState::Phase::async;
-  return false;
+  return Attempt::pending;
 }
 
 struct DepthGuard {
@@ -355,7 +376,13 @@ void drive(std::shared_ptr<RunShared> run, int v) {
   while (v >= 0) {
     if (run->final_flag.load(std::memory_order_acquire)) return;
     NodeResult r;
-    if (!attempt(run, v, r)) return;
+    Attempt at = attempt(run, v, r);
+    if (at == Attempt::handoff) {
+      std::lock_guard lk(run->m);
+      if (!run->final_flag.load(std::memory_order_relaxed)) post_node(run, v);
+      return;
+    }
+    if (at == Attempt::pending) return;
     After a;
     ready.clear();
     {
@@ -370,12 +397,18 @@ void drive(std::shared_ptr<RunShared> run, int v) {
 }
 
 void post_node(const std::shared_ptr<RunShared>& run, int node) {
-  asio::post(io_context(run->engine->pool), [run, node]() mutable { drive(std::move(run), node); });
+  IoPool& pool = run->deferred_record ? run->engine->latency_pool : run->engine->pool;  // latency path: own thread
+  asio::post(io_context(pool), [run, node]() mutable { drive(std::move(run), node); });
 }
 
 }  // namespace
 
-void start_run(const std::shared_ptr<RunShared>& run_sp) {
+void start_run(const std::shared_ptr<RunShared>& run_sp, bool on_this_thread) {
+  struct CallerInline {
+    bool saved = t_caller_inline;
+    explicit CallerInline(bool on) { t_caller_inline = t_caller_inline || on; }
+    ~CallerInline() { t_caller_inline = saved; }
+  } guard(on_this_thread);
   RunShared& run = *run_sp;
   After a;
   std::vector<int> ready;
@@ -403,12 +436,23 @@ void start_run(const std::shared_ptr<RunShared>& run_sp) {
                    Status(StatusCode::deadline_exceeded, "the run exceeded its timeout of " + format_duration(limit)));
       });
     }
-    dispatch_ready(run_sp, ready, a, false);
+    dispatch_ready(run_sp, ready, a, on_this_thread);
   }
   after_unlock(run, a);
+  if (a.next >= 0) drive(run_sp, a.next);
 }
 
 void complete_call(const std::shared_ptr<CallState>& call, NodeResult result) {
+  if (call->on_result) {  // outside the DAG (cache revalidation)
+    {
+      std::lock_guard lk(call->m);
+      if (call->has_result) return;
+      call->has_result = true;
+      call->phase = CallState::Phase::done;
+    }
+    call->on_result(result);
+    return;
+  }
   {
     std::lock_guard lk(call->m);
     if (call->has_result || call->phase == CallState::Phase::done) return;

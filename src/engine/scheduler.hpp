@@ -25,7 +25,10 @@ namespace famulor::detail {
 // Starts a prepared run (slots allocated; checkpointed slots marked prefilled).
 // The engine must already count it (see EngineImpl::retain_run). No-op when the
 // run is already final (halted before it started).
-void start_run(const std::shared_ptr<RunShared>& run);
+// `on_this_thread` (the latency path's sync form): the run's built-in nodes, and
+// nodes answered from the node cache, run on the calling thread until one waits;
+// other nodes are posted to the pool as usual.
+void start_run(const std::shared_ptr<RunShared>& run, bool on_this_thread = false);
 
 // Completes an asynchronous attempt (NodeCall::succeed/fail, timeouts). Later
 // completions of the same attempt are ignored.
@@ -37,6 +40,15 @@ void halt_run(RunShared& run, RunStatus status, Status why);
 
 // Calls fn once the run is final: now, on this thread, if it already is.
 void on_run_done(RunShared& run, std::function<void(const RunShared&)> fn);
+
+// ---- the node cache (node_cache_use.cpp) ----
+// Node `node` has a `cache` policy: true with r.output (and r.from_cache) set when
+// the cache answers `params`; a stale answer also starts a background refresh
+// (stale-while-revalidate) of nodes that call out.
+bool answer_from_cache(const std::shared_ptr<RunShared>& run, int node, const Value& params, NodeResult& r);
+// A live success of a node with a `cache` policy (slot `s`, under the run lock):
+// remembered unless it took a port.
+void remember_in_cache(RunShared& run, const CompiledNode& cn, const NodeSlot& s);
 
 // Creates the CallState of node `node`'s current attempt and arms its timeout.
 std::shared_ptr<CallState> make_call(const std::shared_ptr<RunShared>& run, int node, Value params);

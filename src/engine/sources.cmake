@@ -11,4 +11,9 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/runs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/schedule_trigger.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scheduler.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/timer.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/timer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/trigger_match.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node_cache.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node_cache_use.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/latency.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/calls.cpp)

@@ -14,7 +14,7 @@ struct Timer::Impl {
 Timer::Timer(IoPool& pool) : impl_(std::make_unique<Impl>(io_context(pool))) {}
 Timer::~Timer() = default;
 
-void Timer::start(std::chrono::milliseconds delay, std::function<void(bool)> fn) {
+void Timer::start(std::chrono::steady_clock::duration delay, std::function<void(bool)> fn) {
   impl_->t.expires_after(delay);
   impl_->t.async_wait([fn = std::move(fn)](const std::error_code& ec) { fn(!ec); });
 }

@@ -24,7 +24,7 @@ class Timer {
 
   // Calls fn(true) after `delay`, or fn(false) when cancelled or destroyed first.
   // [Exceptions] fn must not throw.
-  void start(std::chrono::milliseconds delay, std::function<void(bool fired)> fn);
+  void start(std::chrono::steady_clock::duration delay, std::function<void(bool fired)> fn);
   void cancel() noexcept;
 
  private:

@@ -109,6 +109,7 @@ Status Server::start() {
   if (Status st = s.engine.start(); !st.ok()) return st;
 
   add_hook_routes(s);
+  add_call_routes(s);
   add_management_routes(s);
   http::ServerOptions ho;
   ho.host = o.host;

@@ -49,6 +49,10 @@ struct Server::Impl {
 // Route registration (routes_*.cpp).
 void add_hook_routes(Server::Impl& s);
 void add_management_routes(Server::Impl& s);
+void add_call_routes(Server::Impl& s);  // /v1/calls/* (routes_calls.cpp)
+// FAMULOR_SECRET_HOOKS: nullopt when the request's Famulor-Signature passes (or no
+// secret is set), else the 401 to send.
+std::optional<http::HttpResponse> check_famulor_signature(Server::Impl& s, const http::HttpRequest& req);
 
 // Engine Status -> the JSON error response with the matching HTTP status.
 http::HttpResponse error_response(const Status& status);

@@ -145,6 +145,7 @@ RunRecord SqliteStore::read_run_row(sql::Db& db, sql::Stmt& row) {
     n.error_code = cp.error_code;
     n.error = std::move(cp.error);
     n.attempts = cp.attempts;
+    n.cached = cp.status == NodeStatus::succeeded && cp.attempts == 0;  // answered from the node cache
     n.started_at_ms = cp.started_ms;
     n.finished_at_ms = cp.finished_ms;
     if (cp.finished_ms > 0 && cp.started_ms > 0) n.duration_ms = static_cast<double>(cp.finished_ms - cp.started_ms);

@@ -165,12 +165,15 @@ std::vector<TriggerTypeInfo> builtin_trigger_types() {
                          opt("deadline_ms", {T::integer}, "answer deadline (default: the caller's, else 500)", K::raw),
                          opt("assistant", {T::string, T::array}, "assistant id(s) to match", K::raw),
                          opt("platform", {T::string, T::array}, "platform(s) to match", K::raw),
-                         opt("types", {T::array}, "platform message types to accept", K::raw)}));
+                         opt("types", {T::array}, "platform message types to accept", K::raw),
+                         opt("variable_types", {T::object},
+                             "variable name -> \"string\" (default) | \"number\" | \"boolean\" | \"json\"", K::raw)}));
   out.push_back(trigger("call.tool", "A mid-call tool call named `name`; the respond node's value is the result.",
                         {req("name", {T::string}, "tool name", K::raw),
                          opt("description", {T::string}, "tool description for the assistant", K::raw),
                          opt("parameters", {T::object}, "JSON Schema of the arguments", K::raw),
-                         opt("fallback", {}, "result answered when the run is late or fails", K::raw)}));
+                         opt("fallback", {}, "result answered when the run is late or fails", K::raw),
+                         opt("deadline_ms", {T::integer}, "answer deadline, when shorter than the caller's", K::raw)}));
   out.push_back(trigger("workflow.failed", "Another workflow's run failed (error workflows).",
                         {opt("workflows", {T::array}, "workflow ids to watch (default: all)", K::raw)}));
   return out;

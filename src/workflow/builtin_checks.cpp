@@ -141,6 +141,11 @@ void check_builtin_trigger(const Model& m, ProblemSink& sink) {
     check_enum(c.find("method"), p("method"), "webhook `method`", {"GET", "POST", "PUT", "PATCH", "DELETE"}, sink);
   } else if (t == "call.ended") {
     check_enum(c.find("direction"), p("direction"), "call.ended `direction`", {"inbound", "outbound"}, sink);
+  } else if (t == "call.incoming") {
+    if (const Value* types = c.find("variable_types"); types && types->is_object())
+      for (const auto& [name, type] : types->as_object())
+        check_enum(&type, member(p("variable_types"), name), "variable type", {"string", "number", "boolean", "json"},
+                   sink);
   }
 }
 

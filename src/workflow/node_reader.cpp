@@ -3,6 +3,7 @@
 #include <string>
 
 #include "common/duration.hpp"
+#include "common/cache_policy.hpp"
 #include "workflow/model.hpp"
 #include "workflow/suggest.hpp"
 
@@ -238,7 +239,9 @@ NodeEntry read_node(const Value& node, const std::string& path, ProblemSink& sin
       }
     } else if (key == "position") {
       e.spec.position = v;
-    } else if (key == "cache" || key == "fallback" || key.rfind("x-", 0) == 0) {
+    } else if (key == "cache") {
+      if (auto c = cache_policy_from_value(v); !c.ok()) sink.at(p, node_label(e) + ": " + c.status().message());
+    } else if (key == "fallback" || key.rfind("x-", 0) == 0) {
       // kept in raw for the pieces that read them
     } else {
       sink.at_key(p, node_label(e) + " has unknown key '" + key + "'" + did_you_mean(key, node_keys()));

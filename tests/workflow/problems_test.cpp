@@ -66,10 +66,10 @@ TEST_CASE("unknown keys are located at the key", "[workflow]") {
   CHECK(problems[0].where.path == "$.nodes[0].afterr");
 }
 
-TEST_CASE("x- keys, cache and fallback are not problems", "[workflow]") {
+TEST_CASE("x- keys, a valid cache and fallback are not problems", "[workflow]") {
   std::vector<Problem> problems;
   auto wf = Workflow::parse(R"({"id": "w", "x-editor": {}, "settings": {"x-ui": 1}, "nodes": [
-      {"id": "a", "type": "noop", "x-color": "red", "cache": true, "fallback": null}]})",
+      {"id": "a", "type": "noop", "x-color": "red", "cache": "5m", "fallback": null}]})",
                             {}, &problems);
   CHECK(wf.ok());
   CHECK(problems.empty());
