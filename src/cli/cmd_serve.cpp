@@ -1,4 +1,5 @@
 // famulor serve — the HTTP server (src/server) until SIGINT/SIGTERM.
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 
@@ -14,7 +15,7 @@ namespace famulor::cli {
 int cmd_serve(int argc, char** argv) {
   const Command& self = command("serve");
   std::string error;
-  ArgSpec spec{{"--listen", "--workflows", "--threads"}, {"--insecure-webhooks"}};
+  ArgSpec spec{{"--listen", "--workflows", "--threads", "--public-url"}, {"--insecure-webhooks"}};
   add_connector_args(spec);
   auto args = parse_args(argc, argv, 1, spec, error);
   if (!args) return usage_error(self, error);
@@ -28,6 +29,13 @@ int cmd_serve(int argc, char** argv) {
   options.workflows_dir = args->get_or("--workflows", "");
   options.insecure_webhooks = args->has("--insecure-webhooks");
   if (const char* s = std::getenv("FAMULOR_SECRET_HOOKS")) options.hook_secrets = server::split_secrets(s);
+  for (const auto& p : server::voice_platforms()) {
+    std::string var = "FAMULOR_SECRET_" + p;
+    for (auto& c : var) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (const char* s = std::getenv(var.c_str())) options.voice_secrets[p] = server::split_secrets(s);
+  }
+  if (const char* u = std::getenv("FAMULOR_PUBLIC_URL")) options.public_url = u;
+  options.public_url = args->get_or("--public-url", options.public_url);
   options.engine.db = "famulor.db";
 
   block_stop_signals();  // before any thread exists (the sandbox's, the engine's)

@@ -95,14 +95,17 @@ const std::vector<Command>& commands() {
       {"serve", "serve webhooks and the management API over HTTP",
        "usage: famulor serve [--listen HOST:PORT] [--db PATH] [--workflows DIR] [--connectors DIR]\n"
        "                     [--sandbox] [--dry-run] [--allow-host HOST]... [--master-key-file FILE]\n"
-       "                     [--insecure-webhooks]\n"
+       "                     [--insecure-webhooks] [--public-url URL]\n"
        "\n"
        "Serves the HTTP API of docs/server.md (default 127.0.0.1:8080, store famulor.db)\n"
        "until SIGINT or SIGTERM; prints `listening on http://HOST:PORT` first. Installs\n"
        "every *.json workflow in DIR (an invalid file is reported and skipped).\n"
        "Management routes need `Authorization: Bearer <token>` (`famulor tokens create`).\n"
        "FAMULOR_SECRET_HOOKS (comma-separated) makes /v1/hooks/* require Famulor-Signature;\n"
-       "without it a non-loopback --listen is refused unless --insecure-webhooks.\n"
+       "the voice routes /v1/voice/* check FAMULOR_SECRET_VAPI, _RETELL, _ELEVENLABS,\n"
+       "_FAMULOR and _TWILIO (docs/voice-platforms.md). Without every secret a\n"
+       "non-loopback --listen is refused unless --insecure-webhooks. --public-url\n"
+       "(or FAMULOR_PUBLIC_URL) is the URL the platforms call, for Twilio's signature.\n"
        "On a signal it stops accepting, answers requests in progress and stops the\n"
        "engine; unfinished runs stay in the store and resume on the next start.\n",
        cmd_serve},

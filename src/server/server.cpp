@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <algorithm>
+#include <cctype>
 
 #include "server/server_impl.hpp"
 
@@ -15,6 +16,11 @@ bool is_loopback(const std::string& host) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& voice_platforms() {
+  static const std::vector<std::string> names = {"vapi", "retell", "elevenlabs", "famulor", "twilio"};
+  return names;
+}
 
 std::vector<std::string> split_secrets(const std::string& text) {
   std::vector<std::string> out;
@@ -84,10 +90,22 @@ Status Server::start() {
   Impl& s = *impl_;
   if (s.started) return Status(StatusCode::failed_precondition, "the server is already started");
   const ServerOptions& o = s.options;
-  if (!is_loopback(o.host) && o.hook_secrets.empty() && !o.insecure_webhooks)
-    return Status(StatusCode::invalid_argument,
-                  "listening on " + o.host +
-                      " (not loopback) needs FAMULOR_SECRET_HOOKS so that webhooks are signed, or --insecure-webhooks");
+  if (!is_loopback(o.host) && !o.insecure_webhooks) {
+    // Every inbound route must be signed before it is reachable from elsewhere.
+    std::string missing;
+    if (o.hook_secrets.empty()) missing = "FAMULOR_SECRET_HOOKS";
+    for (const auto& p : voice_platforms()) {
+      auto it = o.voice_secrets.find(p);
+      if (it != o.voice_secrets.end() && !it->second.empty()) continue;
+      std::string name = "FAMULOR_SECRET_" + p;
+      for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      missing += (missing.empty() ? "" : ", ") + name;
+    }
+    if (!missing.empty())
+      return Status(StatusCode::invalid_argument,
+                    "listening on " + o.host + " (not loopback) needs " + missing +
+                        " so that webhooks and voice platforms are signed, or --insecure-webhooks");
+  }
 
   if (!o.engine.db.empty()) {
     auto t = store::open_sqlite_token_records(o.engine.db);
@@ -110,6 +128,7 @@ Status Server::start() {
 
   add_hook_routes(s);
   add_call_routes(s);
+  add_voice_routes(s);
   add_management_routes(s);
   http::ServerOptions ho;
   ho.host = o.host;

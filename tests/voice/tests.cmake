@@ -12,3 +12,9 @@ famulor_test(test_voice_adapters
   ${CMAKE_CURRENT_LIST_DIR}/adapters_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/signatures_test.cpp)
 target_include_directories(test_voice_adapters PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+
+# The /v1/voice/* routes end to end through a Server (needs the engine's call API).
+famulor_test(test_voice_routes
+  ${CMAKE_CURRENT_LIST_DIR}/routes_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/../server/server_fixture.cpp)
+target_include_directories(test_voice_routes PRIVATE ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_LIST_DIR}/../server)
