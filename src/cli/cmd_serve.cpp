@@ -1,4 +1,5 @@
 // famulor serve — the HTTP server (src/server) until SIGINT/SIGTERM.
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <tuple>
@@ -15,7 +16,7 @@ namespace famulor::cli {
 int cmd_serve(int argc, char** argv) {
   const Command& self = command("serve");
   std::string error;
-  ArgSpec spec{{"--listen", "--workflows", "--threads", "--max-running", "--max-queued"},
+  ArgSpec spec{{"--listen", "--workflows", "--threads", "--max-running", "--max-queued", "--public-url"},
                {"--insecure-webhooks", "--metrics-open"}};
   add_connector_args(spec);
   auto args = parse_args(argc, argv, 1, spec, error);
@@ -31,6 +32,13 @@ int cmd_serve(int argc, char** argv) {
   options.insecure_webhooks = args->has("--insecure-webhooks");
   options.metrics_open = args->has("--metrics-open");
   if (const char* s = std::getenv("FAMULOR_SECRET_HOOKS")) options.hook_secrets = server::split_secrets(s);
+  for (const auto& p : server::voice_platforms()) {
+    std::string var = "FAMULOR_SECRET_" + p;
+    for (auto& c : var) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (const char* s = std::getenv(var.c_str())) options.voice_secrets[p] = server::split_secrets(s);
+  }
+  if (const char* u = std::getenv("FAMULOR_PUBLIC_URL")) options.public_url = u;
+  options.public_url = args->get_or("--public-url", options.public_url);
   options.engine.db = "famulor.db";
   // Backpressure: beyond these, hooks answer 503 with Retry-After instead of
   // holding more runs in memory (docs/durability.md, "Limits").

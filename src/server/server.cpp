@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <iostream>
 #include <algorithm>
+#include <cctype>
 
 #include "common/metrics.hpp"
 #include "engine/engine_impl.hpp"
@@ -49,6 +50,11 @@ Status forget_workflow(Server::Impl& s, const std::string& id) {
     if (!del.ok() && del.code() != StatusCode::not_found) return del;
   }
   return {};
+}
+
+const std::vector<std::string>& voice_platforms() {
+  static const std::vector<std::string> names = {"vapi", "retell", "elevenlabs", "famulor", "twilio"};
+  return names;
 }
 
 std::vector<std::string> split_secrets(const std::string& text) {
@@ -125,10 +131,22 @@ Status Server::start() {
   Impl& s = *impl_;
   if (s.started) return Status(StatusCode::failed_precondition, "the server is already started");
   const ServerOptions& o = s.options;
-  if (!is_loopback(o.host) && o.hook_secrets.empty() && !o.insecure_webhooks)
-    return Status(StatusCode::invalid_argument,
-                  "listening on " + o.host +
-                      " (not loopback) needs FAMULOR_SECRET_HOOKS so that webhooks are signed, or --insecure-webhooks");
+  if (!is_loopback(o.host) && !o.insecure_webhooks) {
+    // Every inbound route must be signed before it is reachable from elsewhere.
+    std::string missing;
+    if (o.hook_secrets.empty()) missing = "FAMULOR_SECRET_HOOKS";
+    for (const auto& p : voice_platforms()) {
+      auto it = o.voice_secrets.find(p);
+      if (it != o.voice_secrets.end() && !it->second.empty()) continue;
+      std::string name = "FAMULOR_SECRET_" + p;
+      for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      missing += (missing.empty() ? "" : ", ") + name;
+    }
+    if (!missing.empty())
+      return Status(StatusCode::invalid_argument,
+                    "listening on " + o.host + " (not loopback) needs " + missing +
+                        " so that webhooks and voice platforms are signed, or --insecure-webhooks");
+  }
 
   if (!o.engine.db.empty()) {
     auto t = store::open_sqlite_token_records(o.engine.db);
@@ -152,6 +170,7 @@ Status Server::start() {
 
   add_hook_routes(s);
   add_call_routes(s);
+  add_voice_routes(s);
   add_management_routes(s);
   add_ops_routes(s);
   s.router.set_observer([](std::string_view method, std::string_view route, int status) {

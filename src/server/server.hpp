@@ -2,7 +2,8 @@
 //
 // Owns an Engine (over the SQLite store at options.db), an HTTP server on its own
 // IoPool and the management API of CONTRACT.md: /v1/health, /v1/hooks/{path},
-// /v1/runs, /v1/workflows, /v1/connectors, /v1/tokens. See docs/server.md.
+// /v1/runs, /v1/workflows, /v1/connectors, /v1/tokens, and the voice platforms'
+// /v1/voice/* routes. See docs/server.md and docs/voice-platforms.md.
 //
 // start() loads every *.json workflow in workflows_dir (an invalid file is logged
 // with its located problems and skipped), starts the engine and listens. stop()
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +38,22 @@ struct ServerOptions {
   // Empty = unsigned requests accepted, allowed only on a loopback host unless
   // insecure_webhooks.
   std::vector<std::string> hook_secrets;
+  // FAMULOR_SECRET_<PLATFORM> for the /v1/voice/* routes, by platform: "vapi",
+  // "retell", "elevenlabs", "famulor", "twilio" (docs/voice-platforms.md). A platform
+  // without secrets accepts unsigned requests, allowed only on a loopback host
+  // unless insecure_webhooks.
+  std::map<std::string, std::vector<std::string>> voice_secrets;
+  // The URL the platforms call this server at ("https://voice.example.com"), for
+  // signatures over the full URL (Twilio). "" = the request's Host header, as http
+  // or https. FAMULOR_PUBLIC_URL / --public-url.
+  std::string public_url;
+  // The deadline the voice routes give a call.incoming run (variables) and a
+  // call.tool run (mid-call tools); a workflow's own `deadline_ms` shortens it. A
+  // late run answers its defaults / fallback. Both are well inside the platforms'
+  // own timeouts (Vapi assistant-request 7.5 s, Retell inbound 10 s, tool calls
+  // 20 s and more).
+  std::chrono::milliseconds voice_deadline{500};
+  std::chrono::milliseconds voice_tool_deadline{5'000};
   bool insecure_webhooks = false;
   std::int64_t signature_tolerance_s = 300;
   std::size_t max_body_bytes = 8 * 1024 * 1024;  // larger requests get 413
@@ -65,8 +83,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // invalid_argument for a non-loopback host without hook secrets (unless
-  // insecure_webhooks), unavailable when the address cannot be bound, and the
+  // invalid_argument for a non-loopback host without hook secrets or without
+  // every platform's voice secrets (unless insecure_webhooks), unavailable when the address cannot be bound, and the
   // engine's or store's errors.
   Status start();
   void stop();
@@ -87,6 +105,9 @@ class Server {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// The platforms of ServerOptions::voice_secrets, in the order docs list them.
+const std::vector<std::string>& voice_platforms();
 
 // Parses FAMULOR_SECRET_HOOKS-style text: comma-separated, blanks trimmed, empties dropped.
 std::vector<std::string> split_secrets(const std::string& text);

@@ -57,6 +57,7 @@ struct Server::Impl {
 
 // Route registration (routes_*.cpp).
 void add_hook_routes(Server::Impl& s);
+void add_voice_routes(Server::Impl& s);
 void add_management_routes(Server::Impl& s);
 void add_call_routes(Server::Impl& s);  // /v1/calls/* (routes_calls.cpp)
 // FAMULOR_SECRET_HOOKS: nullopt when the request's Famulor-Signature passes (or no
