@@ -29,7 +29,7 @@ std::string request(const std::string& method, const std::string& path, const st
 
 }  // namespace
 
-TEST_CASE("famulor connectors list --json describes every app; show names one", "[cli][connector]") {
+TEST_CASE("famulor connectors list --json describes every app, show names one", "[cli][connector]") {
   auto r = run_famulor({"connectors", "list", "--json"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -158,7 +158,7 @@ TEST_CASE("famulor sandbox refuses a bad --listen", "[cli][connector]") {
   CHECK(r.err.find("not a port number") != std::string::npos);
 }
 
-TEST_CASE("famulor run --connectors adds an app; a missing directory is reported first", "[cli][connector]") {
+TEST_CASE("famulor run --connectors adds an app, a missing directory is reported first", "[cli][connector]") {
   TempDir dir;
   std::ofstream(dir / "acme.json") << R"({"app": "acme", "title": "Acme", "category": "crm", "description": "d",
     "base_url": "https://api.acme.example", "auth": [{"kind": "bearer"}],

@@ -45,7 +45,7 @@ TEST_CASE("hubspot.upsert_contact uses batch upsert by email", "[connector]") {
         J(R"({"inputs":[{"idProperty":"email","id":"jane@example.com","properties":{"firstname":"Jane"}}]})"));
 }
 
-TEST_CASE("hubspot search by phone and email; update; deals; engagements", "[connector]") {
+TEST_CASE("hubspot search by phone and email, update, deals, engagements", "[connector]") {
   ConnectorHarness h;
   h.credential("hs", "hubspot", Value::object({{"access_token", "pat-na1-11112222"}}));
   h.answer = [](const HttpRequest& req) {

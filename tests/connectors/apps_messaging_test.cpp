@@ -164,7 +164,7 @@ TEST_CASE("gmail.send_email sends an RFC 822 message as base64url raw", "[connec
   CHECK(msg->find(security::base64_encode("<p>Hallo Jane</p>")) != std::string::npos);
 }
 
-TEST_CASE("gmail.create_draft wraps the message; header injection is refused", "[connector]") {
+TEST_CASE("gmail.create_draft wraps the message, header injection is refused", "[connector]") {
   ConnectorHarness h;
   h.credential("gm", "gmail", Value::object({{"access_token", "ya29.a0AfH6SMBx"}}));
   h.answer = [](const HttpRequest&) { return json_response(200, R"({"id":"r-548","message":{"id":"18c","threadId":"18c","labelIds":["DRAFT"]}})"); };

@@ -66,7 +66,7 @@ TEST_CASE("over the wire: HubSpot contact search, exact request and response sha
     "properties":["email","firstname","lastname","phone","company","lifecyclestage"],"limit":10})"));
 }
 
-TEST_CASE("over the wire: Stripe form body and Idempotency-Key; errors surface Stripe's message", "[connector]") {
+TEST_CASE("over the wire: Stripe form body and Idempotency-Key, errors surface Stripe's message", "[connector]") {
   FakeHttpServer api;
   api.on("POST", "/customers", FakeResponse::json(200, R"({"id":"cus_wire","object":"customer"})"))
       .fail_first(1, FakeResponse::json(400, R"({"error":{"message":"Invalid email address: nope","param":"email","type":"invalid_request_error"}})"));

@@ -33,7 +33,7 @@ Value google_credential(std::int64_t expires_at) {
 HttpResponse sheet_ok() { return json_response(200, R"({"range":"A1:B2","majorDimension":"ROWS","values":[]})"); }
 }  // namespace
 
-TEST_CASE("an access token about to expire is refreshed before the call; the rotated refresh token is saved",
+TEST_CASE("an access token about to expire is refreshed before the call, the rotated refresh token is saved",
           "[connector]") {
   ConnectorHarness h;
   h.credential("g", "google_sheets", google_credential(now_s() + 30));  // inside the 60 s skew

@@ -73,7 +73,7 @@ TEST_CASE("json paths pick values out of responses", "[connector]") {
   CHECK(find_path(v, "nope.x") == nullptr);
 }
 
-TEST_CASE("FAMULOR_<APP>_BASE_URL overrides the host; the policy exemption follows", "[connector]") {
+TEST_CASE("FAMULOR_<APP>_BASE_URL overrides the host, the policy exemption follows", "[connector]") {
   ConnectorHarness h;
   h.credential("zd", "zendesk", Value::object({{"subdomain", "acme"}, {"email", "a@acme.com"}, {"api_token", "tok-123456"}}));
   h.answer = [](const HttpRequest&) { return json_response(200, R"({"ticket":{"id":1}})"); };

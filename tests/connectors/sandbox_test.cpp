@@ -111,7 +111,7 @@ TEST_CASE("every operation's sample response is what its output path expects", "
     }
 }
 
-TEST_CASE("operations sharing a path are told apart; wildcards serve only what no path does", "[connector]") {
+TEST_CASE("operations sharing a path are told apart, wildcards serve only what no path does", "[connector]") {
   Sandbox sb(builtin_registry(), "http://sandbox.test");
   ConnectorHarness h;
   use_sandbox(h, sb);

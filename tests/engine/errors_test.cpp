@@ -208,7 +208,7 @@ TEST_CASE("exceptions and dropped calls fail the node with internal", "[engine]"
   CHECK(node(r, "d").error.find("without completing") != std::string::npos);
 }
 
-TEST_CASE("cancel ends the run cancelled; running nodes see cancelled()", "[engine]") {
+TEST_CASE("cancel ends the run cancelled, running nodes see cancelled()", "[engine]") {
   Engine engine({.threads = 2});
   auto held = std::make_shared<Held>();
   REQUIRE(register_hold(engine, held).ok());

@@ -87,7 +87,7 @@ TEST_CASE("a breaker opens at the failure ratio, refuses until the cool-down, th
   CHECK(b.state(t0 + 23s) == CircuitBreaker::State::closed);
 }
 
-TEST_CASE("a breaker forgets failures older than its window; abandoned probes free their place", "[reliability]") {
+TEST_CASE("a breaker forgets failures older than its window, abandoned probes free their place", "[reliability]") {
   BreakerConfig cfg;
   cfg.min_calls = 4;
   cfg.window = 10s;
@@ -106,7 +106,7 @@ TEST_CASE("a breaker forgets failures older than its window; abandoned probes fr
   CHECK(b.admit(t0 + 27s).probe);
 }
 
-TEST_CASE("what counts against a breaker: timeouts, connection errors, 5xx, 429; not 4xx", "[reliability]") {
+TEST_CASE("what counts against a breaker: timeouts, connection errors, 5xx, 429, not 4xx", "[reliability]") {
   using detail::counts_against_breaker;
   CHECK(counts_against_breaker(StatusCode::deadline_exceeded, 0));
   CHECK(counts_against_breaker(StatusCode::unavailable, 0));
@@ -156,7 +156,7 @@ TEST_CASE("breaker configs parse with clear errors", "[reliability]") {
   CHECK(unknown.status().message().find("unknown key 'ratio'") != std::string::npos);
 }
 
-TEST_CASE("a token bucket lets a burst through, then spaces calls; a pause holds every call", "[reliability]") {
+TEST_CASE("a token bucket lets a burst through, then spaces calls, a pause holds every call", "[reliability]") {
   TokenBucket b({2.0, 3.0});  // 2 per second, burst 3
   const auto t0 = TokenBucket::Clock::time_point{} + 1000h;
   CHECK(b.reserve(t0) == 0s);

@@ -14,7 +14,7 @@
 using namespace famulor;
 using namespace famulor::test;
 
-TEST_CASE("settings.concurrency runs one at a time, in order; the others wait queued", "[reliability][engine]") {
+TEST_CASE("settings.concurrency runs one at a time, in order, the others wait queued", "[reliability][engine]") {
   EngineOptions o;
   o.threads = 2;
   Engine engine(o);

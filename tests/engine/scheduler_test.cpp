@@ -48,7 +48,7 @@ TEST_CASE("the six-node workflow runs both branches and merges them", "[engine]"
   CHECK(f.response.is_null());
 }
 
-TEST_CASE("join all skips on a dead edge; join any runs on the first live one", "[engine]") {
+TEST_CASE("join all skips on a dead edge, join any runs on the first live one", "[engine]") {
   Engine engine({.threads = 2});
   install(engine, R"({
     "id": "joins", "trigger": {"type": "manual"},

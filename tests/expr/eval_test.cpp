@@ -146,7 +146,7 @@ TEST_CASE("paths: members, indexing, negative indices, missing is null", "[expr]
   CHECK(!f.expr("trigger.tags[true]").ok());
 }
 
-TEST_CASE("nodes.<id>.output reads the resolved node; absent output is null", "[expr]") {
+TEST_CASE("nodes.<id>.output reads the resolved node, absent output is null", "[expr]") {
   auto f = with_data();
   CHECK(show(f.expr("nodes.fetch.output")) == "null");
   f.set_output(0, Value::object({{"status", 200}, {"body", Value::array({1, 2})}}));

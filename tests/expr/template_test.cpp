@@ -19,7 +19,7 @@ TEST_CASE("a template without {{ is literal", "[expr]") {
   CHECK(show(f.eval("")) == "\"\"");
 }
 
-TEST_CASE("mixed templates produce strings; a single expression keeps its type", "[expr]") {
+TEST_CASE("mixed templates produce strings, a single expression keeps its type", "[expr]") {
   ExprFixture f;
   f.trigger = Value::object({{"name", "Ada"}, {"n", 3}, {"tags", Value::array({"x"})}, {"none", nullptr}});
   CHECK(show(f.eval("Hi {{ trigger.name }}!")) == "\"Hi Ada!\"");

@@ -25,7 +25,7 @@ TEST_CASE("to_timezone applies the offset in force at that instant", "[expr][tim
   CHECK(show(f.expr("to_timezone(0, 'America/New_York')")) == "\"1969-12-31T19:00:00-05:00\"");
 }
 
-TEST_CASE("durations are elapsed time; local clocks jump at DST", "[expr][time]") {
+TEST_CASE("durations are elapsed time, local clocks jump at DST", "[expr][time]") {
   ExprFixture f;
   // Noon CET on Saturday + 24h is 13:00 CEST on Sunday.
   CHECK(show(f.expr("add_duration('2026-03-28T12:00:00+01:00', '24h')")) == "\"2026-03-29T11:00:00Z\"");
@@ -77,7 +77,7 @@ TEST_CASE("now() and today() read the clock", "[expr][time]") {
   CHECK(!f.expr("today('Nowhere/Land')").ok());
 }
 
-TEST_CASE("e164 normalises German and US numbers; invalid is null", "[expr][phone]") {
+TEST_CASE("e164 normalises German and US numbers, invalid is null", "[expr][phone]") {
   ExprFixture f;
   CHECK(show(f.expr("e164('(650) 253-0000')")) == "\"+16502530000\"");
   CHECK(show(f.expr("e164('650.253.0000', 'US')")) == "\"+16502530000\"");

@@ -244,7 +244,7 @@ TEST_CASE("server: Expect: 100-continue", "[http]") {
   CHECK(r->status == 413);
 }
 
-TEST_CASE("server: HEAD gets headers without a body; HTTP/1.0 closes unless kept alive", "[http]") {
+TEST_CASE("server: HEAD gets headers without a body, HTTP/1.0 closes unless kept alive", "[http]") {
   TestServer s(echo);
   RawConnection c(s.port());
   REQUIRE(c.connected());

@@ -114,7 +114,7 @@ TEST_CASE("fail fails with its message and code", "[nodes]") {
   CHECK(node(t, "f").error_code == StatusCode::deadline_exceeded);
 }
 
-TEST_CASE("respond sets the run's response; the first respond wins", "[nodes]") {
+TEST_CASE("respond sets the run's response, the first respond wins", "[nodes]") {
   Engine engine({.threads = 1});
   REQUIRE(engine.start().ok());
   RunRecord r = run_nodes(engine, "resp", R"([

@@ -91,7 +91,7 @@ TEST_CASE("New York spring forward and fall back", "[schedule][dst]") {
         V{"2026-03-06T14:00:00Z", "2026-03-09T13:00:00Z", "2026-03-10T13:00:00Z"});
 }
 
-TEST_CASE("six-field cron fires on seconds; slots are strictly after the given instant", "[schedule]") {
+TEST_CASE("six-field cron fires on seconds, slots are strictly after the given instant", "[schedule]") {
   Schedule s = schedule(R"({"cron": "*/20 * * * * *"})");
   CHECK(next_n(s, "2026-05-01T10:00:05Z", 3) ==
         V{"2026-05-01T10:00:20Z", "2026-05-01T10:00:40Z", "2026-05-01T10:01:00Z"});

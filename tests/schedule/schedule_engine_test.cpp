@@ -264,7 +264,7 @@ TEST_CASE("a slot fires on its timer, once, even with two engines on one databas
   CHECK(runs[0].response == t);
 }
 
-TEST_CASE("a running engine that stalls past several slots fires the newest; older ones follow catch_up",
+TEST_CASE("a running engine that stalls past several slots fires the newest, older ones follow catch_up",
           "[schedule][engine]") {
   test::TempDir dir;
   const std::string db = (dir / "s.db").string();

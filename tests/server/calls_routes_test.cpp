@@ -86,7 +86,7 @@ TEST_CASE("POST /v1/calls/incoming answers variables, and partial defaults by th
   CHECK(ServerFixture::json(bad)["error"]["message"].as_string().find("body.deadline_ms") == 0);
 }
 
-TEST_CASE("POST /v1/calls/tool answers the result; an unknown tool is 404 with the fallback", "[server][calls]") {
+TEST_CASE("POST /v1/calls/tool answers the result, an unknown tool is 404 with the fallback", "[server][calls]") {
   ServerFixture f(all());
   auto r = f.send("POST", "/v1/calls/tool",
                   R"({"call":{"call_id":"c-1","from":"+4930123"},"tool":"book","arguments":{"slot":"Tue 10:00"}})");

@@ -21,7 +21,7 @@ bool sqlite_shell(const std::filesystem::path& db, const std::string& sql) {
 
 }  // namespace
 
-TEST_CASE("a new file gets the whole schema; reopening keeps the data", "[store]") {
+TEST_CASE("a new file gets the whole schema, reopening keeps the data", "[store]") {
   test::TempDir dir;
   std::string id;
   {

@@ -130,7 +130,7 @@ TEST_CASE("copies are deep", "[value]") {
   CHECK(b.dump() == R"({"list":["changed"],"extra":true})");
 }
 
-TEST_CASE("unsigned sizes construct integers; huge ones stay exact", "[value]") {
+TEST_CASE("unsigned sizes construct integers, huge ones stay exact", "[value]") {
   std::size_t n = 3;
   CHECK(Value(n).as_int() == 3);
   CHECK(Value(std::uint64_t{9223372036854775807ull}).as_int() == INT64_MAX);

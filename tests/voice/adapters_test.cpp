@@ -68,7 +68,7 @@ TEST_CASE("Vapi assistant-request asks for variables and is answered with variab
   CHECK(vapi_assistant_answer(v, "asst_default").get_string("assistantId") == "asst_default");
 }
 
-TEST_CASE("Vapi tool-calls lists every call; results answer in order as strings", "[voice][vapi]") {
+TEST_CASE("Vapi tool-calls lists every call, results answer in order as strings", "[voice][vapi]") {
   auto p = parse_vapi(fixture("vapi_tool_calls.json"));
   REQUIRE(p.ok());
   REQUIRE(p->kind == Kind::tool_calls);
@@ -91,7 +91,7 @@ TEST_CASE("Vapi tool-calls lists every call; results answer in order as strings"
   CHECK(a["results"].at(1)->get_string("result") == "{\"name\":\"Anna\"}");
 }
 
-TEST_CASE("Vapi informational messages are acknowledged; malformed ones name the field", "[voice][vapi]") {
+TEST_CASE("Vapi informational messages are acknowledged, malformed ones name the field", "[voice][vapi]") {
   auto p = parse_vapi(fixture("vapi_status_update.json"));
   REQUIRE(p.ok());
   CHECK(p->kind == Kind::ack);

@@ -70,7 +70,7 @@ TEST_CASE("call.ended triggers match on platform, direction, status, assistant a
   for (auto& h : r.value()) CHECK(h.wait().response == Value("c4"));
 }
 
-TEST_CASE("a redelivered call starts nothing and answers the first runs; another event of it may", "[voice]") {
+TEST_CASE("a redelivered call starts nothing and answers the first runs, another event of it may", "[voice]") {
   Engine engine({.threads = 2});
   install_ended(engine, "any", "");
   install_ended(engine, "ended_too", R"(, "events": ["call_ended", "call_analyzed"])");

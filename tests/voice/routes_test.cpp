@@ -147,7 +147,7 @@ TEST_CASE("Vapi secret: missing or wrong gets 401 and starts nothing", "[voice][
   CHECK(runs_of(f, "crm") == 1);
 }
 
-TEST_CASE("Retell: call_analyzed starts call.ended runs; call_ended only for workflows that ask", "[voice][routes][retell]") {
+TEST_CASE("Retell: call_analyzed starts call.ended runs, call_ended only for workflows that ask", "[voice][routes][retell]") {
   ServerFixture f(Files{{"crm.json", ended_workflow("crm", "retell")},
                         {"early.json", ended_workflow("early", "retell", R"(,"events":["call_ended"])")}},
                   opts([](famulor::server::ServerOptions& o) { o.voice_secrets["retell"] = {"key_old", "key_new"}; }));
@@ -193,7 +193,7 @@ TEST_CASE("Retell: call_analyzed starts call.ended runs; call_ended only for wor
   CHECK(runs_of(f, "early") == 1);
 }
 
-TEST_CASE("Retell call_inbound answers dynamic_variables; custom functions answer their result", "[voice][routes][retell]") {
+TEST_CASE("Retell call_inbound answers dynamic_variables, custom functions answer their result", "[voice][routes][retell]") {
   ServerFixture f(Files{{"lookup.json", kIncoming}, {"slot.json", kTool}}, opts());
   auto r = f.send("POST", "/v1/voice/retell", fixture_text("retell_call_inbound.json"));
   INFO(r.body);
