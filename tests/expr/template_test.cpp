@@ -35,7 +35,7 @@ TEST_CASE("mixed templates produce strings, a single expression keeps its type",
   CHECK(show(f.eval("{{{a: 1}}}")) == "{\"a\":1}");
 }
 
-TEST_CASE("literal braces: \\{{ or {{ '{{' }}", "[expr]") {
+TEST_CASE("literal braces: backslash-escaped or a quoted '{{' expression", "[expr]") {
   ExprFixture f;
   f.trigger = Value::object({{"name", "Ada"}});
   CHECK(show(f.eval("\\{{ not an expression }}")) == "\"{{ not an expression }}\"");
