@@ -136,7 +136,7 @@ TEST_CASE("metrics_open serves /metrics without a token and connector calls and 
     double calls0 = std::max(0.0, value_of(before, "famulor_connector_calls_total", {{"app", "slack"}, {"operation", "post_message"}}));
     double errors0 = std::max(0.0, value_of(before, "famulor_connector_errors_total", {{"app", "slack"}, {"operation", "post_message"}}));
     REQUIRE(f.send("POST", "/v1/hooks/alert", "{}").status == 200);
-    (void)sandbox.sandbox().handle("POST", "/_sandbox/fail", {}, R"({"app":"slack","status":400,"body":{"ok":false,"error":"channel_not_found"}})");
+    (void)sandbox.sandbox().handle("POST", "/_sandbox/fail", {}, R"({"app":"slack","operation":"post_message","status":400,"body":{"ok":false,"error":"channel_not_found"}})");  // not the health thread's auth.test
     CHECK(f.send("POST", "/v1/hooks/alert", "{}").status >= 400);
     auto r = f.send("GET", "/metrics");
     REQUIRE(r.status == 200);
