@@ -27,6 +27,7 @@ struct CallInput {
   Value params;             // the node's params, templates already evaluated
   std::string credential;   // vault name ("" = none)
   std::string idempotency_key;
+  std::string workflow;  // the calling workflow's id, for credentials restricted to workflows ("" = not a run)
 };
 
 class CompiledOperation;

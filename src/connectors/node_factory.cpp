@@ -15,7 +15,7 @@ class ConnectorNode final : public Node {
       : manifest_(std::move(m)), op_(std::move(op)), svc_(std::move(svc)), credential_(std::move(credential)) {}
 
   void invoke(NodeCall call) override {
-    CallInput in{call.params(), credential_, call.idempotency_key()};
+    CallInput in{call.params(), credential_, call.idempotency_key(), std::string(call.workflow_id())};
     auto shared = std::make_shared<NodeCall>(std::move(call));
     run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r, const CallInfo& info) {
       if (r.ok()) shared->succeed(std::move(*r));
