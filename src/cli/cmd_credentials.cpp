@@ -11,6 +11,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/cli_audit.hpp"
 #include "cli/connector_options.hpp"
 #include "connectors/auth.hpp"
 #include "connectors/registry.hpp"
@@ -109,7 +110,9 @@ int cmd_set(const Command& self, const Args& args) {
     }
     if (workflows.empty()) return usage_error(self, "--workflows wants a comma list of workflow ids");
   }
-  if (Status s = (*vault)->put(name, *app, *fields, workflows); !s.ok()) return fail(s.message());
+  Status put = (*vault)->put(name, *app, *fields, workflows);
+  cli_audit(args.get_or("--db", "famulor.db"), "credential.set", name, put);
+  if (!put.ok()) return fail(put.message());
   std::string keys;
   for (auto& [k, _] : fields->as_object()) keys += (keys.empty() ? "" : ", ") + k;
   std::string only;
@@ -175,7 +178,9 @@ int cmd_delete(const Command& self, const Args& args) {
   if (args.positionals.size() != 2) return usage_error(self, "`delete` takes one credential NAME");
   auto vault = open_vault(args, false);
   if (!vault.ok()) return fail(vault.status().message());
-  if (Status s = (*vault)->remove(args.positionals[1]); !s.ok()) return fail(s.message());
+  Status removed = (*vault)->remove(args.positionals[1]);
+  cli_audit(args.get_or("--db", "famulor.db"), "credential.delete", args.positionals[1], removed);
+  if (!removed.ok()) return fail(removed.message());
   std::cout << "credential " << args.positionals[1] << " deleted\n";
   return 0;
 }

@@ -106,6 +106,15 @@ const std::vector<Command>& commands() {
        "On a signal it stops accepting, answers requests in progress and stops the\n"
        "engine; unfinished runs stay in the store and resume on the next start.\n",
        cmd_serve},
+      {"audit", "read the audit log (management actions and connector calls)",
+       "usage: famulor audit [--since T] [--action A] [--workflow W] [--limit N] [--json] [--db PATH]\n"
+       "\n"
+       "Newest first (default 100 entries). Every management action (who: a token id and\n"
+       "name, or `cli`; what; on what; the outcome) and every connector call (workflow,\n"
+       "run, node, app.operation, HTTP status, duration). Never a secret or a body.\n"
+       "--since takes an ISO 8601 time, a date, or a duration back from now (24h, 7d);\n"
+       "--action run matches run.retry and run.cancel.\n",
+       cmd_audit},
       {"tokens", "create, list and revoke management API tokens",
        "usage: famulor tokens create --role viewer|operator|admin [--name N] [--db PATH]\n"
        "       famulor tokens list [--db PATH]\n"

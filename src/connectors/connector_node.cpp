@@ -127,6 +127,7 @@ Value sample_output(const Ctx& c) {
 }
 
 void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
+  if (r.ok()) c->info.http_status = r->status;
   if (!r.ok()) {
     fail(c, Status(r.status().code(), c->where + ": " + req.method + " " + origin_of(req.url) + ": " + r.status().message()));
     return;

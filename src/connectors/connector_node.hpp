@@ -36,6 +36,7 @@ class CompiledOperation;
 struct CallInfo {
   // The app answered 429/503 with Retry-After: a retry should wait at least this.
   std::chrono::milliseconds retry_after{0};
+  int http_status = 0;  // of the last response (0: none came)
 };
 
 // One call of one operation, without the engine (the Node below wraps it; tests

@@ -5,6 +5,7 @@
 // Thread-safety: set up once before nodes are created; read-only afterwards.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -34,6 +35,17 @@ struct ConnectorServices {
   // Nodes use placeholder_credential() instead of reading a credential (sandbox runs).
   bool placeholder_credentials = false;
   int max_pages_default = 10;
+
+  // What one connector node call did, for the audit log: no params, no bodies.
+  struct CallRecord {
+    std::string workflow, run_id, node, app, operation;
+    StatusCode code = StatusCode::ok;
+    int http_status = 0;
+    std::int64_t duration_ms = 0;
+  };
+  // Called once per finished node call (not for dry runs).
+  // [Threading] on any thread; must be quick and must not throw.
+  std::function<void(const CallRecord&)> on_call;
 };
 
 }  // namespace famulor::connectors

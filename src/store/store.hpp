@@ -119,7 +119,32 @@ struct RetentionPolicy {
   // Dedupe keys older than this are forgotten (a redelivery after that starts a
   // new run); 0 = keep forever.
   std::int64_t dedupe_max_age_ms = 0;
+  // Audit-log entries older than this are deleted; 0 = keep forever.
+  std::int64_t audit_max_age_ms = 0;
   std::int64_t now_ms = 0;                // "now" for the ages; 0 = the system clock
+};
+
+// One line of the audit log: a management action (who did what to what, and how
+// it ended) or one connector call. Never a secret, never a request or response body.
+struct AuditEntry {
+  std::int64_t seq = 0;    // order of writing (set when read back)
+  std::int64_t at_ms = 0;  // 0 = now
+  std::string actor;       // "token:tok_ab12 (ci)", "cli", "engine" (connector calls), "anonymous"
+  std::string action;      // "run.retry", "workflow.put", "token.create", "privacy.erase", "connector.call", ...
+  std::string target;      // what it acted on: run id, workflow id, token id, "<app>.<operation>"
+  std::string outcome;     // "ok", or the error code ("forbidden", "not_found", "unavailable", ...)
+  std::string workflow;    // when known
+  std::string run_id;
+  std::string node;
+  int http_status = 0;           // connector calls: the last HTTP status; management: the answer's
+  std::int64_t duration_ms = 0;  // connector calls
+};
+
+struct AuditQuery {
+  std::int64_t since_ms = 0;  // entries at or after; 0 = all
+  std::string action;         // "run" matches "run.retry", "run.cancel"...; "" = all
+  std::string workflow;       // "" = all
+  std::size_t limit = 100;    // newest first
 };
 
 using Done = std::function<void(Status)>;
@@ -172,6 +197,12 @@ class Store {
 
   // Deletes finished runs outside the policy and reclaims the space; returns how many.
   virtual Result<std::size_t> apply_retention(const RetentionPolicy& policy) = 0;
+
+  // Appends to the audit log with the writer's next commit (no commit of its own:
+  // it never slows the caller). `done`, when given, runs once it is durable.
+  virtual void audit(AuditEntry entry, Done done = {}) = 0;
+  // Audit entries matching the query, newest first.
+  virtual Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query) = 0;
 
   // The last slot (unix ms) recorded for a schedule-triggered workflow by accept();
   // 0 when it never fired.

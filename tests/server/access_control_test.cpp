@@ -71,6 +71,7 @@ TEST_CASE("access control: every management route x every role, over real resour
       {"GET", "/v1/workflows/flaky", "", viewer},
       {"GET", "/v1/connectors", "", viewer},
       {"GET", "/v1/tokens", "", admin},
+      {"GET", "/v1/audit", "", admin},
       {"POST", "/v1/runs/" + failed_id + "/retry", R"({"from_node":"f"})", operator_},
       {"POST", "/v1/runs/" + hold_id + "/cancel", "", operator_},
       {"PUT", "/v1/workflows/fresh", kNew, admin},
@@ -122,4 +123,31 @@ TEST_CASE("access control: every management route x every role, over real resour
   bool victim_left = false;
   for (const auto& t : tokens.as_array()) victim_left = victim_left || t.get_string("id") == victim_id;
   CHECK_FALSE(victim_left);
+
+  // The audit log saw the allowed actions with their token, and the refusals.
+  auto audit = ServerFixture::json(f.send("GET", "/v1/audit?limit=10000", "", admin_h))["entries"];
+  auto count = [&](const std::string& action, const std::string& outcome, const std::string& actor_part) {
+    int n = 0;
+    for (const auto& e : audit.as_array())
+      if (e.get_string("action") == action && e.get_string("outcome") == outcome &&
+          e.get_string("actor").find(actor_part) != std::string::npos)
+        ++n;
+    return n;
+  };
+  INFO(audit.dump());
+  CHECK(count("run.retry", "ok", "test operator") == 1);
+  CHECK(count("run.retry", "forbidden", "test viewer") == 1);
+  CHECK(count("run.retry", "unauthenticated", "anonymous") == 6);
+  CHECK(count("run.cancel", "ok", "test operator") == 1);
+  CHECK(count("workflow.put", "ok", "test admin") == 1);
+  CHECK(count("workflow.delete", "ok", "test admin") == 1);
+  CHECK(count("token.revoke", "ok", "test admin") == 1);
+  CHECK(count("GET /v1/tokens", "forbidden", "test operator") == 1);
+  bool retry_names_workflow = false;
+  for (const auto& e : audit.as_array())
+    if (e.get_string("action") == "run.retry" && e.get_string("outcome") == "ok")
+      retry_names_workflow = e.get_string("workflow") == "flaky" && e.get_string("target") == failed_id;
+  CHECK(retry_names_workflow);
+  CHECK(f.send("GET", "/v1/audit?since=nonsense", "", admin_h).status == 400);
+  CHECK(ServerFixture::json(f.send("GET", "/v1/audit?action=token", "", admin_h))["entries"].size() >= 2);
 }
