@@ -77,6 +77,7 @@ struct CompiledWorkflow {
   Value vars;                         // settings.vars (null when absent)
   Value env;                          // {NAME: value} of allowed environment variables
   std::optional<std::chrono::milliseconds> timeout;  // settings.timeout
+  bool store_transcript = true;                      // settings.store_transcript
   std::optional<expr::Template> trigger_filter;      // trigger.filter
   bool is_body = false;               // a foreach body: node indices >= nodes.size() are the outer run's
   int index_of(std::string_view node_id) const noexcept;

@@ -53,6 +53,7 @@ class SqliteStore final : public Store {
   Status cancel_run(const std::string& run_id, const std::string& message, std::int64_t finished_ms) override;
   Result<std::size_t> apply_retention(const RetentionPolicy& policy) override;
   void audit(AuditEntry entry, Done done) override;
+  Result<EraseReport> erase_contact(const ContactRedactor& redactor, bool dry_run) override;
   Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query) override;
   Result<std::int64_t> last_schedule_slot(const std::string& workflow) override;
   Status check_integrity() override;

@@ -149,6 +149,27 @@ struct AuditQuery {
 
 using Done = std::function<void(Status)>;
 
+// Finds one contact (a phone number, an e-mail address) in stored data and
+// replaces it (security/contact_redactor.hpp). Each returns how many occurrences
+// it replaced.
+// [Threading] called on the store's writer thread; must not call the store.
+class ContactRedactor {
+ public:
+  virtual ~ContactRedactor() = default;
+  virtual std::size_t redact(Value& value) const = 0;        // strings, keys and numbers inside
+  virtual std::size_t redact_text(std::string& text) const = 0;  // free text (error messages)
+};
+
+// What erase_contact touched (or, for a dry run, would touch).
+struct EraseReport {
+  struct Node {
+    std::string run_id, node;
+  };
+  std::vector<std::string> runs;  // runs whose trigger, response or error mentioned the contact
+  std::vector<Node> nodes;        // checkpoints whose output, input or error did
+  std::size_t replacements = 0;   // occurrences replaced
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -201,6 +222,11 @@ class Store {
   // Appends to the audit log with the writer's next commit (no commit of its own:
   // it never slows the caller). `done`, when given, runs once it is durable.
   virtual void audit(AuditEntry entry, Done done = {}) = 0;
+  // Replaces every occurrence of a contact in run triggers, responses and errors
+  // and in node outputs, inputs and errors; then wipes the freed space (secure
+  // delete, WAL truncated, VACUUM) so that the file keeps no copy. With dry_run,
+  // only reports. Blocks until done.
+  virtual Result<EraseReport> erase_contact(const ContactRedactor& redactor, bool dry_run) = 0;
   // Audit entries matching the query, newest first.
   virtual Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query) = 0;
 

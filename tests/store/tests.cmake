@@ -28,3 +28,6 @@ catch_discover_tests(test_store_crash TEST_PREFIX "test_store_crash:" PROPERTIES
 
 # The audit log: store, retention, connector calls.
 famulor_test(test_audit ${CMAKE_CURRENT_LIST_DIR}/audit_test.cpp)
+
+# Data protection: privacy erase on a real file, store_transcript.
+famulor_test(test_privacy ${CMAKE_CURRENT_LIST_DIR}/privacy_test.cpp)
