@@ -46,7 +46,7 @@ for n in "${targets[@]}"; do
     echo "fuzz_$n FAILED: reproduce with $build/tests/fuzz/fuzz_$n $crashes/<file>" >&2
     failed=1
   else
-    grep -E "^stat::number_of_executed_runs|^stat::new_units_added" "$build/fuzz_$n.log" | sed "s/^/  /"
+    grep -E "^Done [0-9]+ runs|^stat::new_units_added" "$build/fuzz_$n.log" | sed "s/^/  /"
   fi
 done
 exit $failed
