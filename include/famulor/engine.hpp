@@ -71,6 +71,10 @@ struct EngineOptions {
   std::vector<std::string> allowed_env;
   // Bound on expression evaluation work per template (see docs/expressions.md).
   std::uint64_t max_expression_steps = 100'000;
+  // false: the `transcript` and `turns` of every trigger are dropped before the
+  // run is accepted (stored), for every workflow; settings.store_transcript: false
+  // does the same for one workflow. The workflow then cannot read them either.
+  bool store_transcripts = true;
 
   // ---- connectors (docs/connectors.md) ----
   // A directory of connector manifests (*.json) added to the compiled-in ones, or

@@ -51,9 +51,10 @@ class Object {
   Value& operator[](std::string_view key);
   bool erase(std::string_view key);
 
-  std::size_t size() const noexcept { return members_.size(); }
-  bool empty() const noexcept { return members_.empty(); }
-  void reserve(std::size_t n) { members_.reserve(n); }
+  // Defined below Value: they need a complete Value (clang instantiates them here).
+  std::size_t size() const noexcept;
+  bool empty() const noexcept;
+  void reserve(std::size_t n);
   iterator begin() noexcept { return members_.begin(); }
   iterator end() noexcept { return members_.end(); }
   const_iterator begin() const noexcept { return members_.begin(); }
@@ -179,5 +180,8 @@ std::string_view to_string(Value::Type type) noexcept;
 
 // ---- inline Object members that need a complete Value ----
 inline Object::Object(std::initializer_list<Member> members) : members_(members) {}
+inline std::size_t Object::size() const noexcept { return members_.size(); }
+inline bool Object::empty() const noexcept { return members_.empty(); }
+inline void Object::reserve(std::size_t n) { members_.reserve(n); }
 
 }  // namespace famulor

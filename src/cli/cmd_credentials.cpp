@@ -11,6 +11,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/cli_audit.hpp"
 #include "cli/connector_options.hpp"
 #include "connectors/auth.hpp"
 #include "connectors/registry.hpp"
@@ -94,10 +95,30 @@ int cmd_set(const Command& self, const Args& args) {
   if (auto a = connectors::choose_auth(*m, *fields); !a.ok()) return fail(a.status().message());
   auto vault = open_vault(args, true);
   if (!vault.ok()) return fail(vault.status().message());
-  if (Status s = (*vault)->put(name, *app, *fields); !s.ok()) return fail(s.message());
+  // --workflows a,b: only these workflows may use it (absent: every workflow).
+  std::vector<std::string> workflows;
+  if (auto list = args.get("--workflows")) {
+    std::string_view rest = *list;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      std::string id(rest.substr(0, comma));
+      while (!id.empty() && id.back() == ' ') id.pop_back();
+      while (!id.empty() && id.front() == ' ') id.erase(0, 1);
+      if (!id.empty()) workflows.push_back(std::move(id));
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    if (workflows.empty()) return usage_error(self, "--workflows wants a comma list of workflow ids");
+  }
+  Status put = (*vault)->put(name, *app, *fields, workflows);
+  cli_audit(args.get_or("--db", "famulor.db"), "credential.set", name, put);
+  if (!put.ok()) return fail(put.message());
   std::string keys;
   for (auto& [k, _] : fields->as_object()) keys += (keys.empty() ? "" : ", ") + k;
-  std::cout << "credential " << name << " saved for " << *app << " (fields: " << keys << "; key " << (*vault)->key_id() << ")\n";
+  std::string only;
+  for (auto& w : workflows) only += (only.empty() ? "" : ", ") + w;
+  std::cout << "credential " << name << " saved for " << *app << " (fields: " << keys << "; key " << (*vault)->key_id()
+            << (only.empty() ? "" : "; workflows: " + only) << ")\n";
   return 0;
 }
 
@@ -112,18 +133,25 @@ int cmd_list(const Command& self, const Args& args) {
   for (auto& c : *all) {
     // Whether the current key opens it (null without a key); the value is discarded.
     Value readable;
+    Value workflows;  // null: unknown (no key) or every workflow
     std::string why;
     if (has_key) {
       auto got = (*vault)->get(c.name);
       readable = Value(got.ok());
       if (!got.ok()) why = got.status().message();
+      if (got.ok() && !got->workflows.empty()) {
+        Array ids;
+        for (auto& w : got->workflows) ids.push_back(Value(w));
+        workflows = Value(std::move(ids));
+      }
     }
     Value row = Value::object({{"name", c.name},
                                {"connector", c.connector},
                                {"key_id", c.key_id},
                                {"created_at", iso_time(c.created_ms)},
                                {"updated_at", iso_time(c.updated_ms)},
-                               {"readable", readable}});
+                               {"readable", readable},
+                               {"workflows", workflows}});
     if (!why.empty()) row["error"] = Value(why);
     out.push_back(std::move(row));
   }
@@ -134,6 +162,11 @@ int cmd_list(const Command& self, const Args& args) {
   for (auto& r : out) {
     std::cout << r.get_string("name") << "  " << r.get_string("connector") << "  key " << r.get_string("key_id")
               << "  updated " << r.get_string("updated_at");
+    if (const Value* w = r.find("workflows"); w && w->is_array()) {
+      std::string only;
+      for (auto& id : w->as_array()) only += (only.empty() ? "" : ",") + id.as_string();
+      std::cout << "  workflows " << only;
+    }
     if (r.find("readable")->is_bool()) std::cout << (r.find("readable")->as_bool() ? "  ok" : "  UNREADABLE: " + r.get_string("error"));
     std::cout << "\n";
   }
@@ -145,7 +178,9 @@ int cmd_delete(const Command& self, const Args& args) {
   if (args.positionals.size() != 2) return usage_error(self, "`delete` takes one credential NAME");
   auto vault = open_vault(args, false);
   if (!vault.ok()) return fail(vault.status().message());
-  if (Status s = (*vault)->remove(args.positionals[1]); !s.ok()) return fail(s.message());
+  Status removed = (*vault)->remove(args.positionals[1]);
+  cli_audit(args.get_or("--db", "famulor.db"), "credential.delete", args.positionals[1], removed);
+  if (!removed.ok()) return fail(removed.message());
   std::cout << "credential " << args.positionals[1] << " deleted\n";
   return 0;
 }
@@ -184,7 +219,8 @@ int cmd_rotate(const Command& self, const Args& args) {
 int cmd_credentials(int argc, char** argv) {
   const Command& self = command("credentials");
   std::string error;
-  ArgSpec spec{{"--db", "--master-key-file", "--connector", "--field", "--from-env", "--connectors", "--new-key-file"},
+  ArgSpec spec{{"--db", "--master-key-file", "--connector", "--field", "--from-env", "--connectors", "--new-key-file",
+                "--workflows"},
                {"--json"}};
   auto args = parse_args(argc, argv, 1, spec, error);
   if (!args) return usage_error(self, error);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/args.hpp"
+#include "cli/cli_audit.hpp"
 #include "cli/commands.hpp"
 #include "cli/runs_table.hpp"
 #include "famulor/engine.hpp"
@@ -105,6 +106,7 @@ int runs_retry(const Command& self, const Args& args, const std::string& db) {
   Engine engine(options);
   if (Status st = engine.start(); !st.ok()) return fail("retry", st);
   auto handle = engine.retry(args.positionals[1], retry);
+  cli_audit(db, "run.retry", args.positionals[1], handle.status());
   if (!handle.ok()) return fail("retry", handle.status());
   RunRecord record = handle->wait();
   engine.stop();
@@ -117,7 +119,9 @@ int runs_cancel(const Command& self, const Args& args, const std::string& db) {
   if (!db_exists("cancel", db)) return 1;
   Engine engine{EngineOptions{.threads = 1, .db = db}};
   const std::string& id = args.positionals[1];
-  if (Status st = engine.cancel(id); !st.ok()) return fail("cancel", st);
+  Status st = engine.cancel(id);
+  cli_audit(db, "run.cancel", id, st);
+  if (!st.ok()) return fail("cancel", st);
   std::cout << "cancelled " << id << "\n";
   return 0;
 }

@@ -1,6 +1,7 @@
 // famulor tokens create|list|revoke [--db PATH] — management API tokens.
 #include <iostream>
 
+#include "cli/cli_audit.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "famulor/run.hpp"
@@ -34,6 +35,7 @@ int cmd_tokens(int argc, char** argv) {
     auto records = open();
     if (!records) return 1;
     auto t = server::create_token(*records, *role, args->get_or("--name", ""));
+    cli_audit(db, "token.create", t.ok() ? t->record.id : "", t.status());
     if (!t.ok()) {
       std::cerr << "famulor tokens create: " << t.status().message() << "\n";
       return 1;
@@ -59,7 +61,9 @@ int cmd_tokens(int argc, char** argv) {
     if (args->positionals.size() != 2) return usage_error(self, "usage: famulor tokens revoke ID");
     auto records = open();
     if (!records) return 1;
-    if (Status s = records->revoke(args->positionals[1]); !s.ok()) {
+    Status revoked = records->revoke(args->positionals[1]);
+    cli_audit(db, "token.revoke", args->positionals[1], revoked);
+    if (Status s = revoked; !s.ok()) {
       std::cerr << "famulor tokens revoke: " << s.message() << "\n";
       return 1;
     }

@@ -113,6 +113,26 @@ const std::vector<Command>& commands() {
        "At most --max-running runs (default 1000) execute at once and --max-queued\n"
        "(default 10000) wait; beyond that events get 503 with Retry-After (0 = no limit).\n",
        cmd_serve},
+      {"audit", "read the audit log (management actions and connector calls)",
+       "usage: famulor audit [--since T] [--action A] [--workflow W] [--limit N] [--json] [--db PATH]\n"
+       "\n"
+       "Newest first (default 100 entries). Every management action (who: a token id and\n"
+       "name, or `cli`; what; on what; the outcome) and every connector call (workflow,\n"
+       "run, node, app.operation, HTTP status, duration). Never a secret or a body.\n"
+       "--since takes an ISO 8601 time, a date, or a duration back from now (24h, 7d);\n"
+       "--action run matches run.retry and run.cancel.\n",
+       cmd_audit},
+      {"privacy", "erase one person's phone number or e-mail address from the store",
+       "usage: famulor privacy erase (--phone +E164 | --email ADDR) [--dry-run] [--json] [--db PATH]\n"
+       "\n"
+       "Replaces the contact with \"[erased]\" in every stored event (run trigger),\n"
+       "run response and error, and node output, input and error, then rewrites the\n"
+       "database file so that no copy stays (secure delete, WAL truncated, VACUUM).\n"
+       "A phone number matches in any formatting (+49 30 123456, 030/123456,\n"
+       "0049 30 123456...); an address case-insensitively. --dry-run only reports.\n"
+       "Prints the runs and nodes it touched. Stop `serve` on the database first for a\n"
+       "complete erase (a running engine may write the contact again).\n",
+       cmd_privacy},
       {"tokens", "create, list and revoke management API tokens",
        "usage: famulor tokens create --role viewer|operator|admin [--name N] [--db PATH]\n"
        "       famulor tokens list [--db PATH]\n"

@@ -26,6 +26,8 @@ int cmd_connectors(int argc, char** argv);
 int cmd_credentials(int argc, char** argv);
 int cmd_serve(int argc, char** argv);
 int cmd_tokens(int argc, char** argv);
+int cmd_audit(int argc, char** argv);
+int cmd_privacy(int argc, char** argv);
 
 // Prints "famulor NAME: message" and the usage hint to stderr; returns 2.
 int usage_error(const Command& cmd, const std::string& message);

@@ -26,6 +26,7 @@ struct CallCtx {
   std::size_t step = 0;
   std::shared_ptr<const ConnectorServices> svc;
   std::string credential_name;
+  std::string workflow;  // calling workflow id ("" = not a run)
   std::string where;
   Value params;
   Value fields = Value::object();
@@ -134,6 +135,7 @@ Value sample_output(const Ctx& c) {
 
 void on_response(const Ctx& c, const HttpRequest& req, Result<HttpResponse> r) {
   metrics::connector_call(c->manifest->app, c->op->operation().name, !r.ok() || r->status < 200 || r->status >= 300);
+  if (r.ok()) c->info.http_status = r->status;
   if (!r.ok()) {
     fail(c, Status(r.status().code(), c->where + ": " + req.method + " " + origin_of(req.url) + ": " + r.status().message()));
     return;
@@ -307,6 +309,13 @@ Status read_credential(const Ctx& c) {
     if (!cred->connector.empty() && cred->connector != m.app)
       return failed_precondition(c->where + ": credential '" + c->credential_name + "' is for " + cred->connector +
                                  ", not " + m.app);
+    if (!c->workflow.empty() && !cred->usable_by(c->workflow)) {
+      std::string list;
+      for (const auto& w : cred->workflows) list += (list.empty() ? "" : ", ") + w;
+      return Status(StatusCode::permission_denied, c->where + ": credential '" + c->credential_name +
+                                                       "' may only be used by workflows " + list + ", not by '" +
+                                                       c->workflow + "'");
+    }
     c->fields = std::move(cred->fields);
   }
   c->redactor.add_credential_fields(c->fields);
@@ -377,6 +386,7 @@ void run_connector_call(std::shared_ptr<const Manifest> manifest, std::shared_pt
   c->input_params = std::move(input.params);
   c->idempotency_key = std::move(input.idempotency_key);
   c->credential_name = std::move(input.credential);
+  c->workflow = std::move(input.workflow);
   c->manifest = std::move(manifest);
   c->op = std::move(op);
   c->cur = c->op->steps().empty() ? c->op : c->op->steps().front();

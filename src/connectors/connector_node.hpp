@@ -27,6 +27,7 @@ struct CallInput {
   Value params;             // the node's params, templates already evaluated
   std::string credential;   // vault name ("" = none)
   std::string idempotency_key;
+  std::string workflow;  // the calling workflow's id, for credentials restricted to workflows ("" = not a run)
   // True once the node's run was cancelled: a call waiting for a rate-limit token
   // is then not sent. Empty = never.
   std::function<bool()> cancelled;
@@ -38,6 +39,7 @@ class CompiledOperation;
 struct CallInfo {
   // The app answered 429/503 with Retry-After: a retry should wait at least this.
   std::chrono::milliseconds retry_after{0};
+  int http_status = 0;  // of the last response (0: none came)
 };
 
 // One call of one operation, without the engine (the Node below wraps it; tests

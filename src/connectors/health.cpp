@@ -11,7 +11,7 @@ void check_connector_health(std::shared_ptr<const Manifest> manifest, std::share
   auto op = CompiledOperation::compile(*manifest, *manifest->health);
   if (!op.ok()) return done(op.status());
   std::string app = manifest->app;
-  CallInput in{Value::object(), std::move(credential), "", {}};
+  CallInput in{Value::object(), std::move(credential), "", "", {}};
   run_connector_call(std::move(manifest), std::move(*op), std::move(services), std::move(in),
                      [app, done = std::move(done)](Result<Value> r) {
                        if (!r.ok()) return done(r.status());

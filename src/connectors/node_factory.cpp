@@ -1,6 +1,8 @@
 // The Node behind `<app>.<operation>` and its factory (kept apart from the call
 // logic in connector_node.cpp so that code which only lists or calls connectors
 // does not need the engine's NodeCall).
+#include <chrono>
+
 #include "connectors/connector_node.hpp"
 #include "connectors/registry.hpp"
 #include "connectors/request_builder.hpp"
@@ -15,13 +17,26 @@ class ConnectorNode final : public Node {
       : manifest_(std::move(m)), op_(std::move(op)), svc_(std::move(svc)), credential_(std::move(credential)) {}
 
   void invoke(NodeCall call) override {
-    CallInput in{call.params(), credential_, call.idempotency_key(), {}};
+    CallInput in{call.params(), credential_, call.idempotency_key(), std::string(call.workflow_id()), {}};
     auto shared = std::make_shared<NodeCall>(std::move(call));
     in.cancelled = [weak = std::weak_ptr<NodeCall>(shared)] {
       auto s = weak.lock();
       return !s || s->cancelled();
     };
-    run_connector_call(manifest_, op_, svc_, std::move(in), [shared](Result<Value> r, const CallInfo& info) {
+    const auto started = std::chrono::steady_clock::now();
+    run_connector_call(manifest_, op_, svc_, std::move(in), [svc = svc_, app = manifest_->app, op = op_, shared, started](Result<Value> r, const CallInfo& info) {
+      if (svc->on_call && !svc->dry_run) {
+        ConnectorServices::CallRecord rec;
+        rec.workflow = std::string(shared->workflow_id());
+        rec.run_id = std::string(shared->run_id());
+        rec.node = std::string(shared->node_id());
+        rec.app = app;
+        rec.operation = op->operation().name;
+        rec.code = r.ok() ? StatusCode::ok : r.status().code();
+        rec.http_status = info.http_status;
+        rec.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+        svc->on_call(rec);
+      }
       if (r.ok()) shared->succeed(std::move(*r));
       else shared->fail(r.status(), info.retry_after);  // a retry waits at least the app's Retry-After
     });

@@ -5,6 +5,7 @@
 // Thread-safety: set up once before nodes are created; read-only afterwards.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -40,6 +41,17 @@ struct ConnectorServices {
   // Circuit breakers (per app), rate limits (per credential) and the timers a
   // rate-limited call waits on; nullptr = none (docs/durability.md).
   detail::Reliability* reliability = nullptr;
+
+  // What one connector node call did, for the audit log: no params, no bodies.
+  struct CallRecord {
+    std::string workflow, run_id, node, app, operation;
+    StatusCode code = StatusCode::ok;
+    int http_status = 0;
+    std::int64_t duration_ms = 0;
+  };
+  // Called once per finished node call (not for dry runs).
+  // [Threading] on any thread; must be quick and must not throw.
+  std::function<void(const CallRecord&)> on_call;
 };
 
 }  // namespace famulor::connectors

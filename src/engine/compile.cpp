@@ -239,6 +239,8 @@ Result<std::shared_ptr<const CompiledWorkflow>> compile_workflow(Workflow workfl
     if (!d.ok()) return invalid_argument("settings.timeout: " + d.status().message());
     cw->timeout = d.value();
   }
+  if (const Value* st = wf.settings().find("store_transcript"); st && st->is_bool())
+    cw->store_transcript = st->as_bool();
   if (const Value* f = wf.trigger().config.find("filter"); f && f->is_string()) {
     expr::CompileEnv fenv;
     fenv.allowed_env = ctx.allowed_env;

@@ -86,6 +86,7 @@ struct CompiledWorkflow {
   std::optional<std::chrono::milliseconds> timeout;  // settings.timeout
   int fallback_only = 0;                             // nodes that run only as a fallback
   int concurrency = 0;                               // settings.concurrency; 0 = no limit of its own
+  bool store_transcript = true;                      // settings.store_transcript
   std::optional<expr::Template> trigger_filter;      // trigger.filter
   bool is_body = false;               // a foreach body: node indices >= nodes.size() are the outer run's
   int index_of(std::string_view node_id) const noexcept;

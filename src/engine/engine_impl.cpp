@@ -67,6 +67,22 @@ EngineImpl::EngineImpl(EngineOptions o)
   // Every connector operation; types from connectors_dir are added to (or replace
   // the compiled-in ones in) this engine's catalog.
   connectors = make_engine_connectors(options, net_services(), outbound);
+  if (owned_store) {
+    // Every connector call goes to the audit log, batched with the store's writer.
+    connectors->services->on_call = [store = owned_store.get()](const connectors::ConnectorServices::CallRecord& r) {
+      store::AuditEntry e;
+      e.actor = "engine";
+      e.action = "connector.call";
+      e.target = r.app + "." + r.operation;
+      e.outcome = r.code == StatusCode::ok ? "ok" : std::string(to_string(r.code));
+      e.workflow = r.workflow;
+      e.run_id = r.run_id;
+      e.node = r.node;
+      e.http_status = r.http_status;
+      e.duration_ms = r.duration_ms;
+      store->audit(std::move(e));
+    };
+  }
   for (auto& info : connectors->extra_types) (void)catalog.replace_node(info);
   for (auto& m : connectors->registry.apps())
     for (auto& [op, _] : m->operations) {

@@ -13,6 +13,12 @@ std::shared_ptr<RunShared> EngineImpl::new_run(std::shared_ptr<const CompiledWor
   auto run = std::make_shared<RunShared>();
   run->engine = this;
   run->id = new_run_id();
+  // Privacy: a call's words are never stored (nor seen) when the workflow or the
+  // engine says so; this happens before the accept commit.
+  if ((!options.store_transcripts || !wf->store_transcript) && trigger.is_object()) {
+    trigger.as_object().erase("transcript");
+    trigger.as_object().erase("turns");
+  }
   run->trigger = std::move(trigger);
   run->depth = depth;
   run->max_steps = options.max_expression_steps;

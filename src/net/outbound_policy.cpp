@@ -72,15 +72,28 @@ const std::vector<Range>& internal_ranges() {
   return ranges;
 }
 
-// IPv4 carried inside IPv6 (NAT64 64:ff9b::/96, IPv4-compatible ::/96) as IPv4-mapped.
+// IPv4 carried inside IPv6, as IPv4-mapped: NAT64 (64:ff9b::/96 and the local-use
+// 64:ff9b:1::/48, last 32 bits), IPv4-compatible ::/96, 6to4 2002::/16 (bits 16..47)
+// and Teredo 2001::/32 (the client address, inverted, in the last 32 bits).
 std::optional<Bytes> embedded_v4(const Bytes& a) {
   static const Bytes nat64 = *parse_address("64:ff9b::");
+  static const Bytes nat64_local = *parse_address("64:ff9b:1::");
+  static const Bytes six_to_four = *parse_address("2002::");
+  static const Bytes teredo = *parse_address("2001::");
   static const Bytes zero{};
-  if (prefix_match(a, nat64, 96) || prefix_match(a, zero, 96)) {
-    Bytes m{};
-    m[10] = 0xFF;
-    m[11] = 0xFF;
+  Bytes m{};
+  m[10] = 0xFF;
+  m[11] = 0xFF;
+  if (prefix_match(a, nat64, 96) || prefix_match(a, nat64_local, 48) || prefix_match(a, zero, 96)) {
     for (std::size_t i = 12; i < 16; ++i) m[i] = a[i];
+    return m;
+  }
+  if (prefix_match(a, six_to_four, 16)) {
+    for (std::size_t i = 0; i < 4; ++i) m[12 + i] = a[2 + i];
+    return m;
+  }
+  if (prefix_match(a, teredo, 32)) {
+    for (std::size_t i = 12; i < 16; ++i) m[i] = static_cast<std::uint8_t>(~a[i]);
     return m;
   }
   return std::nullopt;
@@ -109,7 +122,8 @@ std::string_view trim(std::string_view s) {
 }
 
 struct UrlParts {
-  std::string host;  // without IPv6 brackets
+  std::string scheme;  // lower-case
+  std::string host;    // without IPv6 brackets
   std::string port;
 };
 
@@ -130,6 +144,7 @@ Result<UrlParts> url_parts(const std::string& url) {
   if (scheme != "http" && scheme != "https")
     return invalid_argument("only http and https URLs may be called, not '" + scheme + "'");
   UrlParts p;
+  p.scheme = scheme;
   p.host = get(CURLUPART_HOST, 0);
   if (p.host.size() > 2 && p.host.front() == '[' && p.host.back() == ']') p.host = p.host.substr(1, p.host.size() - 2);
   p.port = get(CURLUPART_PORT, CURLU_DEFAULT_PORT);
@@ -142,6 +157,12 @@ Status refused(const std::string& host, const std::string& address) {
   if (address != host) msg += " resolves to " + address + ",";
   msg += " an internal address (private, loopback, link-local or metadata); allow it with FAMULOR_ALLOW_HOSTS";
   return {StatusCode::permission_denied, std::move(msg)};
+}
+
+Status plain_http_refused(const std::string& host) {
+  return {StatusCode::permission_denied,
+          "outbound policy: plain http to " + host +
+              " is refused (https only); allow the host with FAMULOR_ALLOW_HOSTS to call it over http"};
 }
 
 std::string resolve_entry(const UrlParts& p, const std::vector<std::string>& addresses) {
@@ -243,27 +264,36 @@ bool OutboundPolicy::host_allowed(std::string_view host) const {
   return false;
 }
 
+bool OutboundPolicy::address_explicitly_allowed(std::string_view address) const {
+  auto a = parse_address(address);
+  return a && (everything_ || in_allowed_cidr(*a));
+}
+
 void OutboundPolicy::check(detail::IoPool& pool, HttpClientRequest request,
                            std::function<void(Result<HttpClientRequest>)> done) const {
   auto parts = url_parts(request.url);
   if (!parts.ok()) return done(parts.status());
   request.follow_redirects = false;
   if (host_allowed(parts->host)) return done(std::move(request));
+  const bool plain = parts->scheme == "http";
   if (parse_address(parts->host)) {  // a literal address: nothing to resolve
     if (!address_allowed(parts->host)) return done(refused(parts->host, parts->host));
+    if (plain && !address_explicitly_allowed(parts->host)) return done(plain_http_refused(parts->host));
     return done(std::move(request));
   }
   auto resolver = std::make_shared<asio::ip::tcp::resolver>(detail::io_context(pool));
   UrlParts p = *parts;
   resolver->async_resolve(
       p.host, p.port,
-      [resolver, policy = *this, p, request = std::move(request), done = std::move(done)](
+      [resolver, policy = *this, p, plain, request = std::move(request), done = std::move(done)](
           const asio::error_code& ec, const asio::ip::tcp::resolver::results_type& results) mutable {
         if (ec) return done(unavailable("cannot resolve " + p.host + ": " + ec.message()));
         std::vector<std::string> addresses;
         for (const auto& r : results) {
           std::string a = r.endpoint().address().to_string();
           if (!policy.address_allowed(a)) return done(refused(p.host, a));
+          // Plain http only when every address was allowed on purpose.
+          if (plain && !policy.address_explicitly_allowed(a)) return done(plain_http_refused(p.host));
           bool seen = false;
           for (const auto& known : addresses) seen = seen || known == a;
           if (!seen) addresses.push_back(std::move(a));
@@ -274,12 +304,72 @@ void OutboundPolicy::check(detail::IoPool& pool, HttpClientRequest request,
       });
 }
 
+namespace {
+
+// The Location of a 3xx response resolved against the URL that answered, or "".
+std::string redirect_target(const std::string& base, const std::string& location) {
+  CURLU* h = curl_url();
+  if (!h) return {};
+  std::unique_ptr<CURLU, void (*)(CURLU*)> guard(h, curl_url_cleanup);
+  if (curl_url_set(h, CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) return {};
+  if (curl_url_set(h, CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) return {};
+  char* out = nullptr;
+  if (curl_url_get(h, CURLUPART_URL, &out, 0) != CURLUE_OK || !out) return {};
+  std::string s(out);
+  curl_free(out);
+  return s;
+}
+
+std::string origin(const std::string& url) {
+  auto p = url_parts(url);
+  return p.ok() ? p->scheme + "://" + lower(p->host) + ":" + p->port : std::string();
+}
+
+constexpr int k_max_redirects = 5;
+
+// One checked hop; follows a redirect by checking the next URL again (never by
+// letting curl follow it, which would skip the policy and the pinning).
+void send_hop(HttpClient& client, detail::IoPool& pool, const OutboundPolicy& policy, HttpClientRequest request,
+              bool follow, int hops, HttpClient::Callback done) {
+  policy.check(pool, request, [&client, &pool, &policy, request, follow, hops, done = std::move(done)](
+                                  Result<HttpClientRequest> checked) mutable {
+    if (!checked.ok()) return done(checked.status());
+    if (!follow) return client.send(std::move(checked).value(), std::move(done));
+    client.send(std::move(checked).value(), [&client, &pool, &policy, request = std::move(request), hops,
+                                             done = std::move(done)](Result<HttpClientResponse> res) mutable {
+      if (!res.ok()) return done(std::move(res));
+      const int s = res->status;
+      const std::string* location = res->headers.find("Location");
+      if (!(s == 301 || s == 302 || s == 303 || s == 307 || s == 308) || !location) return done(std::move(res));
+      if (hops >= k_max_redirects)
+        return done(Status{StatusCode::failed_precondition,
+                           "more than " + std::to_string(k_max_redirects) + " redirects from " + request.url});
+      std::string next = redirect_target(request.url, *location);
+      if (next.empty()) return done(invalid_argument("cannot read redirect Location '" + location->substr(0, 200) + "'"));
+      HttpClientRequest again = request;
+      again.url = next;
+      again.resolve.clear();
+      if (s == 303 || ((s == 301 || s == 302) && request.method == "POST")) {
+        again.method = "GET";
+        again.body.clear();
+        again.headers.erase("Content-Type");
+      }
+      if (origin(next) != origin(request.url)) {  // credentials stay with the origin they were meant for
+        again.headers.erase("Authorization");
+        again.headers.erase("Cookie");
+        again.headers.erase("Proxy-Authorization");
+      }
+      send_hop(client, pool, policy, std::move(again), true, hops + 1, std::move(done));
+    });
+  });
+}
+
+}  // namespace
+
 void send_checked(HttpClient& client, detail::IoPool& pool, const OutboundPolicy& policy, HttpClientRequest request,
                   HttpClient::Callback done) {
-  policy.check(pool, std::move(request), [&client, done = std::move(done)](Result<HttpClientRequest> checked) mutable {
-    if (!checked.ok()) return done(checked.status());
-    client.send(std::move(checked).value(), std::move(done));
-  });
+  const bool follow = request.follow_redirects;
+  send_hop(client, pool, policy, std::move(request), follow, 0, std::move(done));
 }
 
 }  // namespace famulor::net

@@ -6,7 +6,10 @@
 // name, an address or a CIDR is allowed (FAMULOR_ALLOW_HOSTS, --allow-host). The
 // policy resolves a host itself, checks every address it resolves to, and pins the
 // checked addresses for the connection (CURLOPT_RESOLVE), so a second DNS answer
-// cannot swap in an internal address. Checked requests never follow redirects.
+// cannot swap in an internal address. Plain http is refused unless the host (by
+// name, address or CIDR) is allowed: https everywhere else. curl never follows a
+// redirect of a checked request; send_checked() follows at most 5 itself, checking
+// and pinning every hop again.
 // It guards what workflow authors and credentials control; base URLs the operator
 // configures are not passed through it.
 //
@@ -48,6 +51,9 @@ class OutboundPolicy {
 
   // Whether a literal IPv4/IPv6 address may be contacted (false for non-addresses).
   bool address_allowed(std::string_view address) const;
+  // Whether a literal address is in an allowed CIDR (or is everything allowed):
+  // what plain http needs.
+  bool address_explicitly_allowed(std::string_view address) const;
   // Whether `host` is allowed by name (or is everything allowed).
   bool host_allowed(std::string_view host) const;
 
@@ -73,7 +79,10 @@ class OutboundPolicy {
 };
 
 // check() then client.send(); the callback gets the policy's refusal instead of a
-// response when the request is not allowed.
+// response when the request is not allowed. With request.follow_redirects, a 3xx
+// with Location is followed (at most 5 hops; 303, and 301/302 after POST, become
+// GET; Authorization and Cookie are dropped when the origin changes), each hop
+// checked and pinned again. The policy must outlive the call.
 void send_checked(HttpClient& client, detail::IoPool& pool, const OutboundPolicy& policy,
                   HttpClientRequest request, HttpClient::Callback done);
 

@@ -103,7 +103,7 @@ std::optional<std::int64_t> parse_time(std::string_view s, const TimeZone& zone)
                                  date::day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
   const std::int64_t local_s =
-      date::sys_days{ymd}.time_since_epoch().count() * 86400 + h * 3600 + mi * 60 + sec;
+      static_cast<std::int64_t>(date::sys_days{ymd}.time_since_epoch().count()) * 86400 + h * 3600 + mi * 60 + sec;
   if (p == s.size()) return zone.from_local(local_s) * 1000 + ms;
   if (s[p] == 'Z' || s[p] == 'z') {
     if (p + 1 != s.size()) return std::nullopt;

@@ -57,9 +57,21 @@ Status Vault::need_key() const {
   return Status(StatusCode::failed_precondition, "vault: no master key; " + std::string(master_key_hint()));
 }
 
+// The sealed plaintext: the fields object itself, or, for a credential restricted
+// to workflows, {"famulor_record":2,"fields":{...},"workflows":[...]}.
+constexpr const char* kRecordMark = "famulor_record";
+
 Result<EncryptedRecord> Vault::seal(const MasterKey& key, const std::string& name, const std::string& connector,
-                                    const Value& fields) const {
-  std::string plain = fields.dump();
+                                    const Value& fields, const std::vector<std::string>& workflows) const {
+  std::string plain;
+  if (workflows.empty()) {
+    plain = fields.dump();
+  } else {
+    Array ids;
+    for (const auto& w : workflows) ids.push_back(Value(w));
+    plain = Value::object({{kRecordMark, Value(std::int64_t{2})}, {"fields", fields}, {"workflows", Value(std::move(ids))}})
+                .dump();
+  }
   auto sealed = aes256gcm_seal(key.bytes, plain, associated_data(name, connector, key.id));
   std::fill(plain.begin(), plain.end(), '\0');
   if (!sealed.ok()) return Status(sealed.status().code(), where(name) + sealed.status().message());
@@ -71,7 +83,7 @@ Result<EncryptedRecord> Vault::seal(const MasterKey& key, const std::string& nam
   return r;
 }
 
-Result<Value> Vault::open(const MasterKey& key, const EncryptedRecord& r) const {
+Result<Vault::Opened> Vault::open(const MasterKey& key, const EncryptedRecord& r) const {
   if (r.key_id != key.id)
     return Status(StatusCode::unauthenticated, where(r.name) + "sealed with master key " + r.key_id +
                                                    " but the configured master key is " + key.id +
@@ -82,16 +94,47 @@ Result<Value> Vault::open(const MasterKey& key, const EncryptedRecord& r) const 
   std::fill(plain->begin(), plain->end(), '\0');
   if (!v.ok() || !v->is_object())
     return Status(StatusCode::data_loss, where(r.name) + "decrypted record is not a JSON object");
-  return std::move(*v);
+  Opened out;
+  const Value* mark = v->find(kRecordMark);
+  if (mark == nullptr) {
+    out.fields = std::move(*v);
+    return out;
+  }
+  const Value* fields = v->find("fields");
+  const Value* workflows = v->find("workflows");
+  if (!mark->is_int() || mark->as_int() != 2 || !fields || !fields->is_object() || !workflows || !workflows->is_array())
+    return Status(StatusCode::data_loss, where(r.name) + "decrypted record has an unknown layout");
+  out.fields = *fields;
+  for (const auto& w : workflows->as_array())
+    if (w.is_string()) out.workflows.push_back(w.as_string());
+  return out;
 }
 
-Status Vault::put(const std::string& name, const std::string& connector, const Value& fields) {
+bool Credential::usable_by(std::string_view workflow_id) const {
+  if (workflows.empty()) return true;
+  for (const auto& w : workflows)
+    if (w == workflow_id) return true;
+  return false;
+}
+
+Status Vault::put(const std::string& name, const std::string& connector, const Value& fields,
+                  std::optional<std::vector<std::string>> workflows) {
   if (!valid_credential_name(name))
     return invalid_argument("credential name '" + name + "' is invalid: use 1-128 of A-Z a-z 0-9 _ . -");
   if (!fields.is_object()) return invalid_argument(where(name) + "fields must be a JSON object");
   std::shared_lock lk(mu_);
   if (auto s = need_key(); !s.ok()) return s;
-  auto r = seal(*key_, name, connector, fields);
+  if (!workflows) {  // keep the current restriction
+    workflows.emplace();
+    if (auto old = records_->get(name); old.ok()) {
+      auto opened = open(*key_, *old);
+      if (!opened.ok()) return opened.status();
+      *workflows = std::move(opened->workflows);
+    }
+  }
+  for (const auto& w : *workflows)
+    if (w.empty()) return invalid_argument(where(name) + "an empty workflow id in the workflow list");
+  auto r = seal(*key_, name, connector, fields, *workflows);
   if (!r.ok()) return r.status();
   r->created_ms = r->updated_ms = now_ms();
   return records_->put(*r);
@@ -102,9 +145,10 @@ Result<Credential> Vault::get(const std::string& name) const {
   if (auto s = need_key(); !s.ok()) return s;
   auto r = records_->get(name);
   if (!r.ok()) return r.status();
-  auto fields = open(*key_, *r);
-  if (!fields.ok()) return fields.status();
-  return Credential{r->name, r->connector, std::move(*fields), r->created_ms, r->updated_ms};
+  auto opened = open(*key_, *r);
+  if (!opened.ok()) return opened.status();
+  return Credential{r->name,        r->connector, std::move(opened->fields), r->created_ms, r->updated_ms,
+                    std::move(opened->workflows)};
 }
 
 Result<std::vector<CredentialInfo>> Vault::list() const {
@@ -126,10 +170,10 @@ Result<std::size_t> Vault::rotate_key(const MasterKey& new_key) {
   std::vector<EncryptedRecord> resealed;
   resealed.reserve(all->size());
   for (auto& r : *all) {
-    auto fields = open(*key_, r);
-    if (!fields.ok())
-      return Status(fields.status().code(), "rotate-key: nothing changed; " + fields.status().message());
-    auto n = seal(new_key, r.name, r.connector, *fields);
+    auto opened = open(*key_, r);
+    if (!opened.ok())
+      return Status(opened.status().code(), "rotate-key: nothing changed; " + opened.status().message());
+    auto n = seal(new_key, r.name, r.connector, opened->fields, opened->workflows);
     if (!n.ok()) return n.status();
     n->created_ms = r.created_ms;
     n->updated_ms = now_ms();

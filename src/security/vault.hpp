@@ -24,6 +24,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "famulor/status.hpp"
@@ -39,6 +40,12 @@ struct Credential {
   Value fields;  // an object
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
+  // Workflow ids that may use it; empty = every workflow. Sealed with the fields,
+  // so editing the database cannot lift the restriction.
+  std::vector<std::string> workflows;
+
+  // Whether workflow `id` may use this credential.
+  bool usable_by(std::string_view workflow_id) const;
 };
 
 // What `credentials list` shows: never a value.
@@ -61,8 +68,11 @@ class Vault {
   std::string key_id() const;  // "" without a key
 
   // Stores (or replaces) a credential. `fields` must be an object of scalars or
-  // nested values; names are 1-128 of [A-Za-z0-9_.-].
-  Status put(const std::string& name, const std::string& connector, const Value& fields);
+  // nested values; names are 1-128 of [A-Za-z0-9_.-]. `workflows` restricts it to
+  // those workflow ids (empty = any); nullopt keeps the existing record's list
+  // (an OAuth refresh rewriting the tokens).
+  Status put(const std::string& name, const std::string& connector, const Value& fields,
+             std::optional<std::vector<std::string>> workflows = std::nullopt);
   // Decrypts one credential.
   Result<Credential> get(const std::string& name) const;
   Result<std::vector<CredentialInfo>> list() const;
@@ -74,9 +84,13 @@ class Vault {
 
  private:
   Status need_key() const;
+  struct Opened {
+    Value fields;
+    std::vector<std::string> workflows;
+  };
   Result<EncryptedRecord> seal(const MasterKey& key, const std::string& name, const std::string& connector,
-                               const Value& fields) const;
-  Result<Value> open(const MasterKey& key, const EncryptedRecord& record) const;
+                               const Value& fields, const std::vector<std::string>& workflows) const;
+  Result<Opened> open(const MasterKey& key, const EncryptedRecord& record) const;
 
   std::unique_ptr<CredentialRecords> records_;
   mutable std::shared_mutex mu_;  // guards key_ (rotation swaps it)

@@ -43,7 +43,8 @@ Result<NewToken> create_token(store::TokenRecords& records, Role role, std::stri
 }
 
 std::optional<http::HttpResponse> authorize(const http::HttpRequest& request, store::TokenRecords* records,
-                                            Role need) {
+                                            Role need, std::string* actor) {
+  if (actor) *actor = "anonymous";
   auto unauthorized = [](const std::string& msg) {
     auto r = http::HttpResponse::error(401, "unauthenticated", msg);
     r.headers.set("WWW-Authenticate", "Bearer");
@@ -61,6 +62,7 @@ std::optional<http::HttpResponse> authorize(const http::HttpRequest& request, st
   auto found = records->find_by_hash(token_hash(token));
   if (!found.ok()) return http::HttpResponse::error(500, "internal", found.status().message());
   if (!*found) return unauthorized("unknown or revoked token");
+  if (actor) *actor = "token:" + (*found)->id + " (" + (*found)->name + ")";
   auto role = parse_role((*found)->role);
   if (!role || static_cast<int>(*role) < static_cast<int>(need))
     return http::HttpResponse::error(403, "forbidden",

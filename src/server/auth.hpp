@@ -30,7 +30,9 @@ std::string token_hash(const std::string& token);
 
 // Checks `Authorization: Bearer <token>` against records for a route needing
 // `need`: nullopt when allowed, else the 401/403 (or 500 for a store error) to send.
+// `actor` (when given) is set to who asked, for the audit log: "token:<id> (<name>)",
+// or "anonymous" when no known token was presented.
 std::optional<http::HttpResponse> authorize(const http::HttpRequest& request, store::TokenRecords* records,
-                                            Role need);
+                                            Role need, std::string* actor = nullptr);
 
 }  // namespace famulor::server

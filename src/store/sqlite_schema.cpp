@@ -19,6 +19,7 @@ namespace {
 // - dedupe: event key → the run ids it started (JSON array), for redeliveries.
 // - schedules: workflow → last fired slot (unix ms).
 // - tokens: management API tokens by id; the token itself is never stored.
+// - audit: one row per management action or connector call, oldest first by seq.
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> list = {
       // 1: initial schema
@@ -84,6 +85,24 @@ CREATE TABLE IF NOT EXISTS tokens(
   hash TEXT NOT NULL UNIQUE,
   created_ms INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+      // 3: the audit log (management actions and connector calls; no secrets, no bodies).
+      R"sql(
+CREATE TABLE audit(
+  seq INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT,
+  outcome TEXT NOT NULL,
+  workflow TEXT,
+  run TEXT,
+  node TEXT,
+  http_status INTEGER,
+  duration_ms INTEGER
+);
+CREATE INDEX audit_at ON audit(at_ms);
+CREATE INDEX audit_workflow ON audit(workflow, at_ms);
 )sql",
   };
   return list;

@@ -299,6 +299,8 @@ Result<std::size_t> SqliteStore::apply_retention(const RetentionPolicy& policy) 
     }
     if (policy.dedupe_max_age_ms > 0)
       db.prepare("DELETE FROM dedupe WHERE created_ms < ?1").bind(1, now - policy.dedupe_max_age_ms).run();
+    if (policy.audit_max_age_ms > 0)
+      db.prepare("DELETE FROM audit WHERE at_ms < ?1").bind(1, now - policy.audit_max_age_ms).run();
     // Give the freed pages back to the file system (auto_vacuum=INCREMENTAL), and
     // checkpoint so that the main file itself shrinks.
     db.exec("PRAGMA incremental_vacuum");
@@ -307,6 +309,37 @@ Result<std::size_t> SqliteStore::apply_retention(const RetentionPolicy& policy) 
   });
   if (!st.ok()) return st;
   return deleted;
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::list_audit(const AuditQuery& q) {
+  try {
+    return with_reader([&](sql::Db& db) -> Result<std::vector<AuditEntry>> {
+      auto s = db.prepare(
+          "SELECT seq, at_ms, actor, action, target, outcome, workflow, run, node, http_status, duration_ms "
+          "FROM audit WHERE at_ms >= ?1 AND (?2 = '' OR action = ?2 OR substr(action, 1, length(?2) + 1) = ?2 || '.') "
+          "AND (?3 = '' OR workflow = ?3) ORDER BY seq DESC LIMIT ?4");
+      s.bind(1, q.since_ms).bind(2, q.action).bind(3, q.workflow).bind(4, static_cast<std::int64_t>(q.limit));
+      std::vector<AuditEntry> out;
+      while (s.step()) {
+        AuditEntry e;
+        e.seq = s.int64(0);
+        e.at_ms = s.int64(1);
+        e.actor = s.text(2);
+        e.action = s.text(3);
+        e.target = s.text(4);
+        e.outcome = s.text(5);
+        e.workflow = s.text(6);
+        e.run_id = s.text(7);
+        e.node = s.text(8);
+        e.http_status = static_cast<int>(s.int64(9));
+        e.duration_ms = s.int64(10);
+        out.push_back(std::move(e));
+      }
+      return out;
+    });
+  } catch (const std::exception& e) {
+    return sql::to_status(e, where("audit log"));
+  }
 }
 
 Result<std::int64_t> SqliteStore::last_schedule_slot(const std::string& workflow) {

@@ -52,6 +52,9 @@ class SqliteStore final : public Store {
                          std::int64_t version) override;
   Status cancel_run(const std::string& run_id, const std::string& message, std::int64_t finished_ms) override;
   Result<std::size_t> apply_retention(const RetentionPolicy& policy) override;
+  void audit(AuditEntry entry, Done done) override;
+  Result<EraseReport> erase_contact(const ContactRedactor& redactor, bool dry_run) override;
+  Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query) override;
   Result<std::int64_t> last_schedule_slot(const std::string& workflow) override;
   Status check_integrity() override;
 
@@ -84,8 +87,12 @@ class SqliteStore final : public Store {
   struct BarrierItem {
     Done done;
   };
+  struct AuditItem {
+    AuditEntry entry;
+    Done done;
+  };
   struct Item {
-    std::variant<AcceptItem, CheckpointItem, FinishItem, TaskItem, BarrierItem> v;
+    std::variant<AcceptItem, CheckpointItem, FinishItem, TaskItem, BarrierItem, AuditItem> v;
     Status status;
     bool urgent = true;  // a caller waits for it: commit at once (else within checkpoint_delay)
   };

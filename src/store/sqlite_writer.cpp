@@ -84,6 +84,11 @@ void SqliteStore::finish_run(RunOutcome outcome, Done done) {
   enqueue(Item{FinishItem{std::move(outcome), std::move(response), std::move(done)}, {}, false});
 }
 
+void SqliteStore::audit(AuditEntry entry, Done done) {
+  if (entry.at_ms == 0) entry.at_ms = detail::now_ms();
+  enqueue(Item{AuditItem{std::move(entry), std::move(done)}, {}, false});
+}
+
 Status SqliteStore::flush() {
   if (std::this_thread::get_id() == writer_.get_id())
     return failed_precondition(where("flush() called from a store callback (the writer thread)"));
@@ -250,6 +255,22 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
         .bind(10, cp.started_ms)
         .bind(11, cp.finished_ms)
         .bind(12, cp.due_ms)
+        .run();
+  } else if (auto* au = std::get_if<AuditItem>(&item.v)) {
+    const AuditEntry& e = au->entry;
+    db.prepare(
+          "INSERT INTO audit(at_ms, actor, action, target, outcome, workflow, run, node, http_status, duration_ms) "
+          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
+        .bind(1, e.at_ms)
+        .bind_static(2, e.actor)
+        .bind_static(3, e.action)
+        .bind_static(4, e.target, true)
+        .bind_static(5, e.outcome)
+        .bind_static(6, e.workflow, true)
+        .bind_static(7, e.run_id, true)
+        .bind_static(8, e.node, true)
+        .bind(9, static_cast<std::int64_t>(e.http_status))
+        .bind(10, e.duration_ms)
         .run();
   } else if (auto* f = std::get_if<FinishItem>(&item.v)) {
     const RunOutcome& o = f->outcome;

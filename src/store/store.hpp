@@ -119,10 +119,56 @@ struct RetentionPolicy {
   // Dedupe keys older than this are forgotten (a redelivery after that starts a
   // new run); 0 = keep forever.
   std::int64_t dedupe_max_age_ms = 0;
+  // Audit-log entries older than this are deleted; 0 = keep forever.
+  std::int64_t audit_max_age_ms = 0;
   std::int64_t now_ms = 0;                // "now" for the ages; 0 = the system clock
 };
 
+// One line of the audit log: a management action (who did what to what, and how
+// it ended) or one connector call. Never a secret, never a request or response body.
+struct AuditEntry {
+  std::int64_t seq = 0;    // order of writing (set when read back)
+  std::int64_t at_ms = 0;  // 0 = now
+  std::string actor;       // "token:tok_ab12 (ci)", "cli", "engine" (connector calls), "anonymous"
+  std::string action;      // "run.retry", "workflow.put", "token.create", "privacy.erase", "connector.call", ...
+  std::string target;      // what it acted on: run id, workflow id, token id, "<app>.<operation>"
+  std::string outcome;     // "ok", or the error code ("forbidden", "not_found", "unavailable", ...)
+  std::string workflow;    // when known
+  std::string run_id;
+  std::string node;
+  int http_status = 0;           // connector calls: the last HTTP status; management: the answer's
+  std::int64_t duration_ms = 0;  // connector calls
+};
+
+struct AuditQuery {
+  std::int64_t since_ms = 0;  // entries at or after; 0 = all
+  std::string action;         // "run" matches "run.retry", "run.cancel"...; "" = all
+  std::string workflow;       // "" = all
+  std::size_t limit = 100;    // newest first
+};
+
 using Done = std::function<void(Status)>;
+
+// Finds one contact (a phone number, an e-mail address) in stored data and
+// replaces it (security/contact_redactor.hpp). Each returns how many occurrences
+// it replaced.
+// [Threading] called on the store's writer thread; must not call the store.
+class ContactRedactor {
+ public:
+  virtual ~ContactRedactor() = default;
+  virtual std::size_t redact(Value& value) const = 0;        // strings, keys and numbers inside
+  virtual std::size_t redact_text(std::string& text) const = 0;  // free text (error messages)
+};
+
+// What erase_contact touched (or, for a dry run, would touch).
+struct EraseReport {
+  struct Node {
+    std::string run_id, node;
+  };
+  std::vector<std::string> runs;  // runs whose trigger, response or error mentioned the contact
+  std::vector<Node> nodes;        // checkpoints whose output, input or error did
+  std::size_t replacements = 0;   // occurrences replaced
+};
 
 class Store {
  public:
@@ -172,6 +218,17 @@ class Store {
 
   // Deletes finished runs outside the policy and reclaims the space; returns how many.
   virtual Result<std::size_t> apply_retention(const RetentionPolicy& policy) = 0;
+
+  // Appends to the audit log with the writer's next commit (no commit of its own:
+  // it never slows the caller). `done`, when given, runs once it is durable.
+  virtual void audit(AuditEntry entry, Done done = {}) = 0;
+  // Replaces every occurrence of a contact in run triggers, responses and errors
+  // and in node outputs, inputs and errors; then wipes the freed space (secure
+  // delete, WAL truncated, VACUUM) so that the file keeps no copy. With dry_run,
+  // only reports. Blocks until done.
+  virtual Result<EraseReport> erase_contact(const ContactRedactor& redactor, bool dry_run) = 0;
+  // Audit entries matching the query, newest first.
+  virtual Result<std::vector<AuditEntry>> list_audit(const AuditQuery& query) = 0;
 
   // The last slot (unix ms) recorded for a schedule-triggered workflow by accept();
   // 0 when it never fired.

@@ -35,7 +35,8 @@ void read_settings(const Value& v, const std::string& path, Model& m, ProblemSin
     return;
   }
   m.settings = v;
-  static const std::vector<std::string> keys = {"vars", "env", "error_workflow", "timeout", "concurrency"};
+  static const std::vector<std::string> keys = {"vars", "env", "error_workflow", "timeout", "concurrency",
+                                                "store_transcript"};
   for (const auto& [key, val] : v.as_object()) {
     std::string p = member(path, key);
     if (key == "vars") {
@@ -68,6 +69,8 @@ void read_settings(const Value& v, const std::string& path, Model& m, ProblemSin
       }
     } else if (key == "concurrency") {
       if (!val.is_int() || val.as_int() < 1) sink.at(p, "settings.concurrency must be an integer > 0");
+    } else if (key == "store_transcript") {
+      if (!val.is_bool()) sink.at(p, "settings.store_transcript must be true or false, not " + type_name(val));
     } else if (key.rfind("x-", 0) != 0) {
       sink.at_key(p, "unknown settings key '" + key + "'" + did_you_mean(key, keys));
     }

@@ -5,4 +5,5 @@ famulor_test(test_engine
   ${CMAKE_CURRENT_LIST_DIR}/connector_engine_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reliability_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/fallback_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/run_limits_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/run_limits_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/credential_scope_test.cpp)

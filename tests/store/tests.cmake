@@ -25,3 +25,9 @@ target_compile_definitions(test_store_crash PRIVATE CRASH_CHILD_PATH="$<TARGET_F
                            $<$<BOOL:${FAMULOR_SANITIZE}>:CRASH_DEFAULT_RUNS=300>)
 add_dependencies(test_store_crash crash_child)
 catch_discover_tests(test_store_crash TEST_PREFIX "test_store_crash:" PROPERTIES TIMEOUT 300 LABELS "crash;store")
+
+# The audit log: store, retention, connector calls.
+famulor_test(test_audit ${CMAKE_CURRENT_LIST_DIR}/audit_test.cpp)
+
+# Data protection: privacy erase on a real file, store_transcript.
+famulor_test(test_privacy ${CMAKE_CURRENT_LIST_DIR}/privacy_test.cpp)
