@@ -12,8 +12,6 @@ packages=(build-essential cmake ninja-build pkg-config libasio-dev libsimdjson-d
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev catch2 libhowardhinnant-date-dev
   libphonenumber-dev tzdata ca-certificates)
 packages+=("$@")
-# The fuzz targets (tests/fuzz/run.sh) need clang and its libFuzzer runtime.
-packages+=(clang libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do
