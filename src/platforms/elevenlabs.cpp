@@ -10,7 +10,7 @@ namespace {
 void read_phone(const Value& metadata, CallEvent& e) {
   const Value* phone = object_at(metadata, "phone_call");
   if (!phone) return;
-  e.direction = text_at(*phone, "direction");
+  e.direction = direction_at(*phone, "direction");
   std::string external = to_e164(text_at(*phone, "external_number"));
   std::string agent = to_e164(text_at(*phone, "agent_number"));
   if (e.direction == "outbound") e.from = agent, e.to = external;

@@ -37,7 +37,7 @@ Result<CallEvent> read_call(const Value& d, std::string_view where) {
   if (e.call_id.empty()) e.call_id = text_at(d, "call_id");
   if (e.call_id.empty()) return bad_field(std::string(where) + "id", "missing: the call's id");
   e.platform = "famulor";
-  e.direction = text_at(d, "direction");
+  e.direction = direction_at(d, "direction");
   if (e.direction.empty() && (object_at(d, "campaign") || object_at(d, "lead"))) e.direction = "outbound";
   std::string customer = to_e164(text_at(d, "customer_phone"));
   std::string assistant = to_e164(text_at(d, "assistant_phone"));

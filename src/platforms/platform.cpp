@@ -122,9 +122,18 @@ std::string to_e164(std::string_view number) {
   return out;
 }
 
+std::string direction_at(const Value& obj, std::string_view key) {
+  std::string d = text_at(obj, key);
+  for (auto& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (d.rfind("inbound", 0) == 0) return "inbound";
+  if (d.rfind("outbound", 0) == 0) return "outbound";  // Twilio's outbound-api, outbound-dial
+  return "";
+}
+
 std::string normalize_role(std::string_view role) {
   if (role == "agent" || role == "bot" || role == "assistant" || role == "ai") return "assistant";
   if (role == "user" || role == "customer" || role == "human" || role == "caller") return "user";
+  if (role.empty()) return "unknown";  // a turn without a sender is kept; the call model needs a role
   return std::string(role);
 }
 

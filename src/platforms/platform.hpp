@@ -70,12 +70,17 @@ Status bad_field(std::string_view where, std::string_view what);
 
 // ---- call fields ----
 
+// "inbound" or "outbound" from a direction field ("Inbound", "outbound-api" too),
+// else "" (unknown): the call model takes no other value.
+std::string direction_at(const Value& obj, std::string_view key);
+
 // E.164 ("+4930123456") when libphonenumber can read `number` as an international
 // number (with '+' or "00"; spaces, dashes and brackets allowed); otherwise the
 // input trimmed ("anonymous", "client:alice", a national number stay as given).
 std::string to_e164(std::string_view number);
 // "assistant" for the platforms' agent/bot/assistant roles, "user" for
-// user/customer/human, else the role as given.
+// user/customer/human, "unknown" for none (found by the adapters' fuzz target),
+// else the role as given.
 std::string normalize_role(std::string_view role);
 // "assistant: ...\nuser: ..." from turns.
 std::string transcript_text(const std::vector<Turn>& turns);

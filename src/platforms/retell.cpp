@@ -38,7 +38,7 @@ IncomingCall call_context(const Value& call) {
   in.from = to_e164(text_at(call, "from_number"));
   in.to = to_e164(text_at(call, "to_number"));
   in.assistant_id = text_at(call, "agent_id");
-  if (auto d = text_at(call, "direction"); !d.empty()) in.direction = d;
+  if (auto d = direction_at(call, "direction"); !d.empty()) in.direction = d;
   in.metadata = object_or_empty(call, "metadata");
   return in;
 }
@@ -48,7 +48,7 @@ Result<CallEvent> read_call(const Value& call) {
   e.call_id = text_at(call, "call_id");
   if (e.call_id.empty()) return bad_field("call.call_id", "missing");
   e.platform = "retell";
-  e.direction = text_at(call, "direction");
+  e.direction = direction_at(call, "direction");
   if (e.direction.empty() && text_at(call, "call_type") == "web_call") e.direction = "inbound";
   e.from = to_e164(text_at(call, "from_number"));
   e.to = to_e164(text_at(call, "to_number"));

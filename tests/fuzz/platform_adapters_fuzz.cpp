@@ -4,6 +4,7 @@
 // event whose JSON form reads back (CallEvent::from_value), and a signature header
 // made of the same bytes is split without trouble.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
@@ -24,7 +25,10 @@ void check(const Result<platforms::Parsed>& p) {
   if (!p.ok() || p->kind != platforms::Kind::ended) return;
   if (p->call.call_id.empty()) return;  // the route refuses it; nothing to round-trip
   auto back = CallEvent::from_value(p->call.to_value());
-  if (!back.ok()) std::abort();
+  if (!back.ok()) {
+    std::fprintf(stderr, "%s event does not read back: %s\n", p->call.platform.c_str(), back.status().to_string().c_str());
+    std::abort();
+  }
 }
 
 }  // namespace
