@@ -1,6 +1,7 @@
 // EngineImpl: types, installed workflows, triggers and the engine's lifecycle.
 // Runs (emit, registry, resume) are in runs.cpp.
 #include "engine/engine_impl.hpp"
+#include "engine/trigger_match.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -162,10 +163,7 @@ Status EngineImpl::install(Workflow workflow) {
 
 namespace {
 std::string hook_path(const CompiledWorkflow& wf) {
-  std::string s = wf.workflow.trigger().config.get_string("path");
-  while (!s.empty() && s.front() == '/') s.erase(s.begin());
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
+  return std::string(trim_slashes(wf.workflow.trigger().config.get_string("path")));
 }
 }  // namespace
 
@@ -184,8 +182,7 @@ void EngineImpl::unroute_locked(const CompiledWorkflow& wf) {
 }
 
 std::vector<std::shared_ptr<const CompiledWorkflow>> EngineImpl::webhook_route(std::string_view path) const {
-  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  path = trim_slashes(path);
   std::vector<std::shared_ptr<const CompiledWorkflow>> out;
   std::shared_lock lk(wf_mu_);
   auto it = hooks_.find(path);

@@ -7,6 +7,7 @@
 #include "common/duration.hpp"
 #include "common/io_pool_asio.hpp"
 #include "engine/engine_impl.hpp"
+#include "engine/trigger_match.hpp"
 #include "server/hook_signature.hpp"
 #include "server/server_impl.hpp"
 
@@ -26,11 +27,6 @@ void cancel_sync_waits(Server::Impl& s) {
 
 namespace {
 
-std::string trim_slashes(std::string p) {
-  while (!p.empty() && p.front() == '/') p.erase(p.begin());
-  while (!p.empty() && p.back() == '/') p.pop_back();
-  return p;
-}
 
 // The installed webhook workflows for this path and method (from the engine's
 // route table: no workflow is copied); `sync` names the first that answers with
@@ -123,7 +119,7 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
       return;
     }
   }
-  std::string path = trim_slashes(req.param("path"));
+  std::string path(detail::trim_slashes(req.param("path")));
   HookTargets t = find_targets(s.engine, path, req.method);
   if (t.count == 0) {
     if (t.path_known)
