@@ -4,11 +4,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <famulor/engine.hpp>
 
@@ -85,5 +87,24 @@ class Gate {
   std::condition_variable cv_;
   bool open_ = false;
 };
+
+// Polls until `pred(status of run id)` holds, for at most ~10 s; returns the last status.
+// Runs move on pool threads, so a status right after emit is a race: poll, bounded.
+template <typename Pred>
+RunStatus await_status(Engine& engine, const std::string& id, Pred pred) {
+  RunStatus st = RunStatus::queued;
+  for (int i = 0; i < 2000; ++i) {
+    auto rec = engine.get_run(id);
+    REQUIRE(rec.ok());
+    st = rec->status;
+    if (pred(st)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return st;
+}
+
+inline RunStatus await_status(Engine& engine, const std::string& id, RunStatus want) {
+  return await_status(engine, id, [want](RunStatus s) { return s == want; });
+}
 
 }  // namespace famulor::test

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <thread>
 
 #include "engine_helpers.hpp"
 #include "support/paths.hpp"
@@ -162,7 +163,7 @@ TEST_CASE("queued runs are stored: after a stop they resume on the next start, t
       REQUIRE(r.ok());
       ids.push_back(r->front().id());
     }
-    CHECK(engine.get_run(ids[0])->status == RunStatus::waiting);  // in its wait node
+    CHECK(await_status(engine, ids[0], RunStatus::waiting) == RunStatus::waiting);  // in its wait node
     CHECK(engine.get_run(ids[2])->status == RunStatus::queued);
     engine.stop(std::chrono::milliseconds(0));  // suspends all three
   }
@@ -173,13 +174,18 @@ TEST_CASE("queued runs are stored: after a stop they resume on the next start, t
   install(engine, wf);
   REQUIRE(engine.start().ok());
   // One of them runs again (its wait sleeps on); the other two wait their turn.
+  // The resumed one is dispatched on a pool thread after start(): poll, bounded.
   int running = 0, queued = 0;
-  for (const auto& id : ids) {
-    auto h = engine.find_run(id);
-    REQUIRE(h.ok());
-    auto st = h->snapshot().status;
-    running += st == RunStatus::running || st == RunStatus::waiting;
-    queued += st == RunStatus::queued;
+  for (int attempt = 0; attempt < 2000 && running == 0; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    running = queued = 0;
+    for (const auto& id : ids) {
+      auto h = engine.find_run(id);
+      REQUIRE(h.ok());
+      auto st = h->snapshot().status;
+      running += st == RunStatus::running || st == RunStatus::waiting;
+      queued += st == RunStatus::queued;
+    }
   }
   CHECK(running == 1);
   CHECK(queued == 2);
