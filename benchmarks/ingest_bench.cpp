@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,7 +66,24 @@ struct Result {
   long answers = 0;
   long errors = 0;  // non-200 answers
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
+  double cpu_us = 0;  // this process's (server + sink) user+system CPU per answer; filled by the parent
 };
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double load_average() {
+  double l = 0;
+  if (std::FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &l) != 1) l = 0;
+    std::fclose(f);
+  }
+  return l;
+}
 
 // Length of the first whole response in buf (head + Content-Length body), 0 if incomplete.
 std::size_t whole_response(const std::string& buf, int& status) {
@@ -221,23 +239,26 @@ int main(int argc, char** argv) {
     }
     std::printf("ingest_bench: durable 5-node sync webhook (set, http.request to a loopback sink, set, noop, respond),\n"
                 "  engine %u threads, keep-alive, %d x %.0f s passes, medians\n", threads, passes, seconds);
-    std::printf("%-12s %12s %10s %10s %10s %8s\n", "connections", "runs/s", "p50 ms", "p99 ms", "max ms", "errors");
+    std::printf("%-12s %12s %10s %10s %10s %8s %14s %8s\n", "connections", "runs/s", "p50 ms", "p99 ms", "max ms",
+                "errors", "srv CPU us/run", "load");
     for (int c : conns) {
       std::vector<Result> rs;
       for (int p = 0; p < passes; ++p) {
         Command command{srv.port(), c, seconds};
+        double cpu0 = process_cpu_seconds();
         if (write(cmd[1], &command, sizeof command) != static_cast<ssize_t>(sizeof command)) return 1;
         Result r;
         if (read(res[0], &r, sizeof r) != static_cast<ssize_t>(sizeof r) || r.answers <= 0) {
           std::fprintf(stderr, "load generator failed\n");
           return 1;
         }
+        r.cpu_us = (process_cpu_seconds() - cpu0) * 1e6 / static_cast<double>(r.answers);
         rs.push_back(r);
       }
       std::sort(rs.begin(), rs.end(), [](const Result& a, const Result& b) { return a.answers < b.answers; });
       const Result& m = rs[rs.size() / 2];
-      std::printf("%-12d %12.0f %10.2f %10.2f %10.2f %8ld\n", c, static_cast<double>(m.answers) / seconds, m.p50_ms,
-                  m.p99_ms, m.max_ms, m.errors);
+      std::printf("%-12d %12.0f %10.2f %10.2f %10.2f %8ld %14.1f %8.2f\n", c, static_cast<double>(m.answers) / seconds,
+                  m.p50_ms, m.p99_ms, m.max_ms, m.errors, m.cpu_us, load_average());
     }
     srv.stop();
   }

@@ -111,8 +111,12 @@ class EngineImpl {
 
   // ---- runs ----
   // `slot`: a schedule fire (recorded with the accept); `*duplicate` (when given)
-  // is set when the dedupe key was known and nothing started.
-  Result<std::vector<RunHandle>> emit(Event event, const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr);
+  // is set when the dedupe key was known and nothing started. `start_here`: when
+  // called on a pool thread, the runs start on it (up to their first asynchronous
+  // node) instead of being posted: the server's hook route, whose handler already
+  // runs on the pool.
+  Result<std::vector<RunHandle>> emit(Event event, const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr,
+                                      bool start_here = false);
   // A manual run (also subworkflow children: depth = parent's + 1).
   Result<std::shared_ptr<RunShared>> run_workflow(std::string_view id, Value payload, int depth = 0);
   // Starts a run from what the store kept: checkpointed nodes are resolved without
@@ -180,10 +184,13 @@ class EngineImpl {
   // Registers and starts accepted runs; fails when the engine is not accepting
   // (`internal`: child runs of running runs, accepted until the engine closes).
   // `reserved`: limits.reserve() was called for them.
-  Status launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal = false, bool reserved = false);
+  // `start_here`: see emit().
+  Status launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal = false, bool reserved = false,
+                bool start_here = false);
   Result<std::vector<RunHandle>> accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
                                                    const std::string& dedupe_key, bool internal,
-                                                   const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr);
+                                                   const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr,
+                                                   bool start_here = false);
   bool matches(const CompiledWorkflow& wf, const Event& ev) const;
   // `at_start`: from start() (a schedule catches up on missed slots), else from
   // install() into a running engine (it starts afresh).

@@ -63,7 +63,8 @@ bool EngineImpl::matches(const CompiledWorkflow& wf, const Event& ev) const {
   return true;
 }
 
-Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal, bool reserved) {
+Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal, bool reserved,
+                          bool start_here) {
   {
     std::lock_guard lk(runs_mu_);
     if (closed_ || (!internal && !accepting_)) {
@@ -73,17 +74,21 @@ Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, b
     for (const auto& r : runs) live_.emplace(r->id, r);  // the key views r->id
   }
   // A run over a concurrency limit stays queued; finished() starts it later.
+  // Started here only on a pool thread: elsewhere (a host's thread) connector
+  // nodes would hand off anyway, and the caller should not pay for the run.
+  const bool here = start_here && pool.running_in_this_thread();
   for (const auto& r : runs) {
     if (!limits.admit(r, reserved)) continue;
     metrics::run_started(r->wf->id);
-    start_run(r);
+    start_run(r, here);
   }
   return {};
 }
 
 Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
                                                              const std::string& dedupe_key, bool internal,
-                                                             const ScheduleSlot* slot, bool* duplicate) {
+                                                             const ScheduleSlot* slot, bool* duplicate,
+                                                             bool start_here) {
   std::vector<RunHandle> handles;
   // Backpressure: a full queue refuses the event before anything is stored.
   const bool reserve = !internal && !runs.empty();
@@ -105,13 +110,14 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
       return handles;
     }
   }
-  if (Status s = launch(runs, internal, reserve); !s.ok()) return s;
+  if (Status s = launch(runs, internal, reserve, start_here); !s.ok()) return s;
   handles.reserve(runs.size());
   for (auto& r : runs) handles.emplace_back(std::move(r));
   return handles;
 }
 
-Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot* slot, bool* duplicate) {
+Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot* slot, bool* duplicate,
+                                                bool start_here) {
   {
     std::lock_guard lk(runs_mu_);
     if (!accepting_) return failed_precondition("the engine is not running (call start(), or it is stopping)");
@@ -139,8 +145,9 @@ Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot*
       runs.push_back(new_run(targets[i], i + 1 == targets.size() ? std::move(event.payload) : event.payload, 0));
     return runs;
   };
-  if (event.dedupe_key.empty()) return accept_and_launch(build(), {}, false, slot, duplicate);
-  if (journal.enabled()) return accept_and_launch(build(), event.dedupe_key, false, slot, duplicate);  // the store dedupes
+  if (event.dedupe_key.empty()) return accept_and_launch(build(), {}, false, slot, duplicate, start_here);
+  if (journal.enabled())  // the store dedupes
+    return accept_and_launch(build(), event.dedupe_key, false, slot, duplicate, start_here);
 
   std::lock_guard lk(dedupe_mu_);
   if (auto it = dedupe_.find(event.dedupe_key); it != dedupe_.end()) {
@@ -148,7 +155,7 @@ Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot*
     return it->second;
   }
   std::string key = event.dedupe_key;
-  auto r = accept_and_launch(build(), key, false, slot, duplicate);
+  auto r = accept_and_launch(build(), key, false, slot, duplicate, start_here);
   if (!r.ok()) return r;
   dedupe_.emplace(key, r.value());
   dedupe_order_.push_back(std::move(key));

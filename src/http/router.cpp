@@ -35,42 +35,65 @@ std::string_view raw_path_of(const HttpRequest& r) {
 
 }  // namespace
 
+// The request path's segments, each percent-decoded once for every route to
+// match against (a segment that does not decode matches nothing).
+struct Decoded {
+  std::vector<std::string> seg;
+  std::vector<bool> ok;
+};
+
+Decoded decode_segments(const std::vector<std::string_view>& raw) {
+  Decoded d;
+  d.seg.resize(raw.size());
+  d.ok.resize(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) d.ok[i] = percent_decode(raw[i], d.seg[i]);
+  return d;
+}
+
 struct Router::Route {
   std::string method;
   std::string pattern;
   std::vector<Segment> segments;
   Handler handler;
 
-  // Matches raw segments; on success fills params and returns true.
-  bool match(const std::vector<std::string_view>& raw, Params& params) const {
+  // Matches the decoded segments without allocating (literals and arity first).
+  bool matches(const Decoded& d) const {
+    std::size_t i = 0;
+    for (const Segment& seg : segments) {
+      if (seg.kind == SegKind::rest) {
+        if (i >= d.seg.size()) return false;
+        // The rest is decoded as one: '/' never comes out of a %-escape split by
+        // a segment boundary, so decoding each part and re-joining is the same.
+        // An empty rest ("/v1/hooks/") matches nothing.
+        if (i + 1 == d.seg.size() && d.seg[i].empty()) return false;
+        for (std::size_t j = i; j < d.seg.size(); ++j)
+          if (!d.ok[j]) return false;
+        return true;
+      }
+      if (i >= d.seg.size() || !d.ok[i]) return false;
+      if (seg.kind == SegKind::literal ? d.seg[i] != seg.text : d.seg[i].empty()) return false;
+      ++i;
+    }
+    return i == d.seg.size();
+  }
+
+  // The parameters of a route that matches(d).
+  void fill(const Decoded& d, Params& params) const {
     params.clear();
     std::size_t i = 0;
     for (const Segment& seg : segments) {
       if (seg.kind == SegKind::rest) {
-        if (i >= raw.size()) return false;
-        // Re-join the raw rest, then decode once.
         std::string joined;
-        for (std::size_t j = i; j < raw.size(); ++j) {
+        for (std::size_t j = i; j < d.seg.size(); ++j) {
           if (j > i) joined += '/';
-          joined.append(raw[j]);
+          joined += d.seg[j];
         }
-        std::string decoded;
-        if (joined.empty() || !percent_decode(joined, decoded)) return false;
-        params.emplace_back(seg.text, std::move(decoded));
-        return true;
+        params.emplace_back(seg.text, std::move(joined));
+        return;
       }
-      if (i >= raw.size()) return false;
-      std::string decoded;
-      if (!percent_decode(raw[i], decoded)) return false;
-      if (seg.kind == SegKind::literal) {
-        if (decoded != seg.text) return false;
-      } else {
-        if (decoded.empty()) return false;
-        params.emplace_back(seg.text, std::move(decoded));
-      }
+      if (seg.kind == SegKind::param) params.emplace_back(seg.text, d.seg[i]);
       ++i;
     }
-    return i == raw.size();
   }
 };
 
@@ -148,10 +171,9 @@ Responder observed(std::shared_ptr<const Router::Observer> obs, std::string_view
 }  // namespace
 
 void Router::dispatch(HttpRequest request, Responder responder) const {
-  const auto raw = split_path(raw_path_of(request));
+  const Decoded path = decode_segments(split_path(raw_path_of(request)));
   const Route* best = nullptr;
   const Route* best_get = nullptr;  // fallback for HEAD
-  Params best_params, best_get_params, params;
   std::vector<std::string> allowed;
 
   auto more_specific = [](const Route& a, const Route& b) {
@@ -163,29 +185,21 @@ void Router::dispatch(HttpRequest request, Responder responder) const {
   };
 
   for (const auto& r : routes_) {
-    if (!r->match(raw, params)) continue;
-    if (std::find(allowed.begin(), allowed.end(), r->method) == allowed.end()) allowed.push_back(r->method);
+    if (!r->matches(path)) continue;
     if (r->method == request.method) {
-      if (!best || more_specific(*r, *best)) {
-        best = r.get();
-        best_params = params;
-      }
-    } else if (request.method == "HEAD" && r->method == "GET") {
-      if (!best_get || more_specific(*r, *best_get)) {
+      if (!best || more_specific(*r, *best)) best = r.get();
+    } else {
+      if (std::find(allowed.begin(), allowed.end(), r->method) == allowed.end()) allowed.push_back(r->method);
+      if (request.method == "HEAD" && r->method == "GET" && (!best_get || more_specific(*r, *best_get)))
         best_get = r.get();
-        best_get_params = params;
-      }
     }
   }
-  if (!best && best_get) {
-    best = best_get;
-    best_params = std::move(best_get_params);
-  }
+  if (!best) best = best_get;
   if (observer_)
     responder = observed(observer_, method_label(request.method), best ? best->pattern : std::string("unmatched"),
                          std::move(responder));
   if (best) {
-    request.route_params = std::move(best_params);
+    best->fill(path, request.route_params);
     best->handler(std::move(request), std::move(responder));
     return;
   }

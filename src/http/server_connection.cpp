@@ -1,4 +1,5 @@
 // ServerConnection: one accepted socket served on its own strand (see server_core.hpp).
+#include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
@@ -190,7 +191,9 @@ void ServerConnection::dispatch() {
       self->sync_response_ = std::move(response);
       return;
     }
-    asio::post(self->ex_, [self, gen, r = std::move(response)]() mutable {
+    // dispatch: on a pool thread while the strand is idle (a run that finished
+    // on it) the answer is written here and now, without waking another thread.
+    asio::dispatch(self->ex_, [self, gen, r = std::move(response)]() mutable {
       if (gen == self->response_gen_) self->on_response(std::move(r));
     });
   });

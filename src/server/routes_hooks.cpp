@@ -1,4 +1,5 @@
 // POST /v1/hooks/{path}: the webhook trigger (docs/server.md, "Webhooks").
+#include <asio/dispatch.hpp>
 #include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
 #include <chrono>
@@ -156,7 +157,8 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   if (key.empty()) key = req.header("X-Delivery-Id");
   if (!key.empty()) ev.dedupe_key = "hook:" + path + ":" + key;
 
-  auto runs = s.engine.emit(std::move(ev));  // returns once the runs are committed
+  // Returns once the runs are committed; they start on this (pool) thread.
+  auto runs = s.engine.impl().emit(std::move(ev), nullptr, nullptr, /*start_here=*/true);
   if (!runs.ok()) {
     res.send(error_response(runs.status()));
     return;
@@ -177,7 +179,7 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   auto timeout = t.timeout.value_or(o.sync_timeout);
   // The pending wait owns the timer (so it dies with the server's IoPool at the
   // latest); the run's callback only cancels it through a weak reference.
-  auto wait = std::make_shared<SyncWait>(detail::io_context(*s.pool), timeout);
+  auto wait = std::make_shared<SyncWait>(detail::io_context(s.engine.impl().pool), timeout);
   std::weak_ptr<SyncWait> weak = wait;
   {
     std::lock_guard lk(s.sync_mu);
@@ -194,10 +196,12 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
     resp.headers.set("Famulor-Run-Id", run_id);
     res.send(std::move(resp));
   });
-  // Answered from the thread that ends the run: no pool thread waits.
+  // Answered from the thread that ends the run: no pool thread waits. The timer
+  // is cancelled on that thread too when it is a pool thread (dispatch), without
+  // waking another one; the timer was armed before this callback could run.
   sync_run->on_done([res, weak](const RunRecord& r) {
     res.send(sync_answer(r));
-    if (auto t = weak.lock()) asio::post(t->timer.get_executor(), [t] { t->timer.cancel(); });
+    if (auto t = weak.lock()) asio::dispatch(t->timer.get_executor(), [t] { t->timer.cancel(); });
   });
 }
 

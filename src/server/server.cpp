@@ -185,12 +185,13 @@ Status Server::start() {
   ho.header_timeout = o.header_timeout;
   ho.idle_timeout = o.idle_timeout;
   ho.shutdown_grace = o.shutdown_grace;
-  s.pool = std::make_unique<detail::IoPool>(2);
-  s.pool->start();
-  s.http = std::make_unique<http::HttpServer>(*s.pool, ho, s.router.handler());
+  // The HTTP server runs on the engine's own threads: a hook's run starts on the
+  // thread that read its request and the answer is written from the thread that
+  // finished it, without a hand-off between two pools (benchmarks/README.md,
+  // ingest_bench). Handlers never block on a run, so they cannot starve it.
+  s.http = std::make_unique<http::HttpServer>(s.engine.impl().pool, ho, s.router.handler());
   if (Status st = s.http->start(); !st.ok()) {
     s.http.reset();
-    s.pool->stop();
     s.engine.stop();
     return st;
   }
@@ -284,7 +285,6 @@ void Server::stop() {
   s.http->stop();     // no new requests; those in progress are answered
   s.engine.stop(s.options.run_grace);  // runs still going stay durable in the store
   cancel_sync_waits(s);  // callers still waiting were answered or dropped with their connections
-  s.pool->stop();
 }
 
 }  // namespace famulor::server

@@ -32,11 +32,10 @@ struct Server::Impl {
   std::unique_ptr<store::TokenRecords> tokens;  // null without a database
   std::unique_ptr<connectors::Registry> registry;
   http::Router router;
-  std::unique_ptr<detail::IoPool> pool;
   std::unique_ptr<http::HttpServer> http;
   std::unique_ptr<ConnectorHealth> health;  // GET /v1/health/connectors
-  // Pending synchronous-hook timeouts, cancelled by stop() so that the IoPool
-  // need not wait for them.
+  // Pending synchronous-hook timeouts (on the engine's IoPool, which also runs
+  // the HTTP server), cancelled by stop() so that the pool need not wait for them.
   std::mutex sync_mu;
   std::vector<std::weak_ptr<SyncWait>> sync_waits;
   bool started = false;
