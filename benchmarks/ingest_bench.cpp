@@ -5,8 +5,8 @@
 //
 //   ingest_bench [--seconds S] [--connections C] [--passes P] [--threads N]
 //
-// The Server (SQLite store in a temp dir, engine on N threads, HTTP on its own
-// pool) and the sink (an HttpServer on one thread) run in this process; the
+// The Server (SQLite store in a temp dir, engine on N threads, default the
+// server's own, which also serve HTTP) and the sink (an HttpServer on one thread) run in this process; the
 // load comes from a child forked before any thread exists: one thread, epoll, C
 // keep-alive connections, each sending the next request when its answer arrived.
 // Latency is measured in the child from send to the whole answer.
@@ -67,11 +67,13 @@ struct Result {
   long errors = 0;  // non-200 answers
   double p50_ms = 0, p99_ms = 0, max_ms = 0;
   double cpu_us = 0;  // this process's (server + sink) user+system CPU per answer; filled by the parent
+  double csw = 0;     // its context switches (voluntary + involuntary) per answer: thread hand-offs
 };
 
-double process_cpu_seconds() {
+double process_cpu_seconds(double* switches = nullptr) {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
+  if (switches) *switches = static_cast<double>(u.ru_nvcsw + u.ru_nivcsw);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
@@ -175,7 +177,7 @@ struct Command {
 int main(int argc, char** argv) {
   double seconds = 5;
   int passes = 3;
-  unsigned threads = 2;
+  unsigned threads = 0;  // the server's default
   std::vector<int> conns = {1, 32};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
@@ -238,27 +240,30 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::printf("ingest_bench: durable 5-node sync webhook (set, http.request to a loopback sink, set, noop, respond),\n"
-                "  engine %u threads, keep-alive, %d x %.0f s passes, medians\n", threads, passes, seconds);
-    std::printf("%-12s %12s %10s %10s %10s %8s %14s %8s\n", "connections", "runs/s", "p50 ms", "p99 ms", "max ms",
-                "errors", "srv CPU us/run", "load");
+                "  engine+HTTP threads %s, keep-alive, %d x %.0f s passes, medians\n",
+                threads ? std::to_string(threads).c_str() : "default", passes, seconds);
+    std::printf("%-12s %12s %10s %10s %10s %8s %14s %8s %8s\n", "connections", "runs/s", "p50 ms", "p99 ms", "max ms",
+                "errors", "srv CPU us/run", "csw/run", "load");
     for (int c : conns) {
       std::vector<Result> rs;
       for (int p = 0; p < passes; ++p) {
         Command command{srv.port(), c, seconds};
-        double cpu0 = process_cpu_seconds();
+        double csw0 = 0, csw1 = 0;
+        double cpu0 = process_cpu_seconds(&csw0);
         if (write(cmd[1], &command, sizeof command) != static_cast<ssize_t>(sizeof command)) return 1;
         Result r;
         if (read(res[0], &r, sizeof r) != static_cast<ssize_t>(sizeof r) || r.answers <= 0) {
           std::fprintf(stderr, "load generator failed\n");
           return 1;
         }
-        r.cpu_us = (process_cpu_seconds() - cpu0) * 1e6 / static_cast<double>(r.answers);
+        r.cpu_us = (process_cpu_seconds(&csw1) - cpu0) * 1e6 / static_cast<double>(r.answers);
+        r.csw = (csw1 - csw0) / static_cast<double>(r.answers);
         rs.push_back(r);
       }
       std::sort(rs.begin(), rs.end(), [](const Result& a, const Result& b) { return a.answers < b.answers; });
       const Result& m = rs[rs.size() / 2];
-      std::printf("%-12d %12.0f %10.2f %10.2f %10.2f %8ld %14.1f %8.2f\n", c, static_cast<double>(m.answers) / seconds,
-                  m.p50_ms, m.p99_ms, m.max_ms, m.errors, m.cpu_us, load_average());
+      std::printf("%-12d %12.0f %10.2f %10.2f %10.2f %8ld %14.1f %8.1f %8.2f\n", c, static_cast<double>(m.answers) / seconds,
+                  m.p50_ms, m.p99_ms, m.max_ms, m.errors, m.cpu_us, m.csw, load_average());
     }
     srv.stop();
   }

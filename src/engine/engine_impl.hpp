@@ -110,6 +110,8 @@ class EngineImpl {
   void stop(std::chrono::milliseconds grace);
 
   // ---- runs ----
+  // The run with this id in memory (live or recently finished), or nullptr.
+  std::shared_ptr<RunShared> find_shared(std::string_view id) const;
   // `slot`: a schedule fire (recorded with the accept); `*duplicate` (when given)
   // is set when the dedupe key was known and nothing started. `start_here`: when
   // called on a pool thread, the runs start on it (up to their first asynchronous

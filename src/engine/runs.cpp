@@ -255,10 +255,15 @@ void EngineImpl::run_finished(RunShared& run) {
 
 void EngineImpl::forget_finished_locked(std::string_view id) { finished_.erase(id); }
 
-Result<RunHandle> EngineImpl::find_run(std::string_view id) const {
+std::shared_ptr<RunShared> EngineImpl::find_shared(std::string_view id) const {
   std::lock_guard lk(runs_mu_);
-  if (auto it = live_.find(id); it != live_.end()) return RunHandle(it->second);
-  if (auto it = finished_.find(id); it != finished_.end()) return RunHandle(it->second->shared_from_this());
+  if (auto it = live_.find(id); it != live_.end()) return it->second;
+  if (auto it = finished_.find(id); it != finished_.end()) return it->second->shared_from_this();
+  return nullptr;
+}
+
+Result<RunHandle> EngineImpl::find_run(std::string_view id) const {
+  if (auto run = find_shared(id)) return RunHandle(std::move(run));
   return not_found("no run '" + std::string(id) + "' in memory");
 }
 

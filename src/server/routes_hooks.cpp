@@ -8,6 +8,7 @@
 #include "common/duration.hpp"
 #include "common/io_pool_asio.hpp"
 #include "engine/engine_impl.hpp"
+#include "engine/scheduler.hpp"
 #include "engine/trigger_match.hpp"
 #include "server/hook_signature.hpp"
 #include "server/server_impl.hpp"
@@ -71,8 +72,28 @@ bool reserved_header(std::string_view name) {
 
 // The sync answer from the finished run: its respond node's value, `status`
 // (default 200) and `headers`. A string value with a non-JSON Content-Type is
-// sent as is (TwiML, plain text); anything else as JSON.
-http::HttpResponse sync_answer(const RunRecord& r) {
+// sent as is (TwiML, plain text); anything else as JSON. Read from the final run
+// itself (its fields no longer change): a RunRecord snapshot would copy the
+// trigger and every node's input and output for nothing.
+struct FinalRun {
+  const std::string& id;
+  RunStatus status;
+  StatusCode error_code;
+  const std::string& error;
+  const Value& response;
+  int response_status;
+  const Value& response_headers;
+};
+
+FinalRun final_of(const detail::RunShared& r) {
+  return {r.id, r.status, r.error_code, r.error, r.response, r.response_status, r.response_headers};
+}
+
+FinalRun final_of(const RunRecord& r) {
+  return {r.id, r.status, r.error_code, r.error, r.response, r.response_status, r.response_headers};
+}
+
+http::HttpResponse sync_answer(const FinalRun& r) {
   if (r.status != RunStatus::succeeded) {
     int status = r.error_code == StatusCode::deadline_exceeded ? 504 : 500;
     auto resp = http::HttpResponse::error(status, r.error_code == StatusCode::deadline_exceeded ? "timeout" : "run_failed",
@@ -199,10 +220,14 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   // Answered from the thread that ends the run: no pool thread waits. The timer
   // is cancelled on that thread too when it is a pool thread (dispatch), without
   // waking another one; the timer was armed before this callback could run.
-  sync_run->on_done([res, weak](const RunRecord& r) {
+  auto answer = [res, weak](const FinalRun& r) {
     res.send(sync_answer(r));
     if (auto t = weak.lock()) asio::dispatch(t->timer.get_executor(), [t] { t->timer.cancel(); });
-  });
+  };
+  if (auto run = s.engine.impl().find_shared(run_id))
+    detail::on_run_done(*run, [answer](const detail::RunShared& r) { answer(final_of(r)); });
+  else  // a redelivery answered from the store (a detached view, final already)
+    sync_run->on_done([answer](const RunRecord& r) { answer(final_of(r)); });
 }
 
 }  // namespace

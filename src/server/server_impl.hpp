@@ -1,6 +1,7 @@
 // server/server_impl.hpp — Server::Impl, shared by server.cpp and the route files.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
@@ -23,7 +24,16 @@ namespace famulor::server {
 struct SyncWait;  // a synchronous hook's timeout timer (routes_hooks.cpp)
 
 struct Server::Impl {
-  explicit Impl(ServerOptions o) : options(std::move(o)), engine(options.engine) {}
+  explicit Impl(ServerOptions o) : options(std::move(o)), engine(with_default_threads(options.engine)) {}
+
+  // The engine's pool also serves HTTP, and a hook's handler holds its thread for
+  // the durable accept commit: by default twice the cores (at least 4, what the
+  // separate HTTP and engine pools had together), so that the CPUs stay busy
+  // while some threads wait for a commit. An explicit --threads is kept.
+  static EngineOptions with_default_threads(EngineOptions e) {
+    if (e.threads == 0) e.threads = std::max(4u, 2 * std::max(1u, std::thread::hardware_concurrency()));
+    return e;
+  }
 
   void log(const std::string& line) const;
 
