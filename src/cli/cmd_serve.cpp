@@ -53,6 +53,14 @@ int cmd_serve(int argc, char** argv) {
     *field = static_cast<std::size_t>(n);
   }
 
+  if (auto t = args->get("--threads")) {  // the engine's pool, which also serves HTTP (docs/server.md)
+    char* end = nullptr;
+    unsigned long n = std::strtoul(t->c_str(), &end, 10);
+    if (t->empty() || *end != '\0' || (*t)[0] == '-' || n < 1 || n > 1024)
+      return usage_error(self, "--threads must be a number from 1 to 1024, not '" + *t + "'");
+    options.engine.threads = static_cast<unsigned>(n);
+  }
+
   block_stop_signals();  // before any thread exists (the sandbox's, the engine's)
   ConnectorSession connectors;
   if (Status s = connectors.apply(*args, options.engine); !s.ok()) {

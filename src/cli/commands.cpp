@@ -96,7 +96,7 @@ const std::vector<Command>& commands() {
        "usage: famulor serve [--listen HOST:PORT] [--db PATH] [--workflows DIR] [--connectors DIR]\n"
        "                     [--sandbox] [--dry-run] [--allow-host HOST]... [--master-key-file FILE]\n"
        "                     [--insecure-webhooks] [--metrics-open] [--max-running N] [--max-queued N]\n"
-       "                     [--public-url URL]\n"
+       "                     [--public-url URL] [--threads N]\n"
        "\n"
        "Serves the HTTP API of docs/server.md (default 127.0.0.1:8080, store famulor.db)\n"
        "until SIGINT or SIGTERM; prints `listening on http://HOST:PORT` first. Installs\n"
@@ -111,7 +111,9 @@ const std::vector<Command>& commands() {
        "On a signal it stops accepting, answers requests in progress and stops the\n"
        "engine; unfinished runs stay in the store and resume on the next start.\n"
        "At most --max-running runs (default 1000) execute at once and --max-queued\n"
-       "(default 10000) wait; beyond that events get 503 with Retry-After (0 = no limit).\n",
+       "(default 10000) wait; beyond that events get 503 with Retry-After (0 = no limit).\n"
+       "--threads N: worker threads for the engine and the HTTP server (default twice\n"
+       "the cores, at least 4).\n",
        cmd_serve},
       {"audit", "read the audit log (management actions and connector calls)",
        "usage: famulor audit [--since T] [--action A] [--workflow W] [--limit N] [--json] [--db PATH]\n"
