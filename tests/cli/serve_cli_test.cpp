@@ -57,8 +57,11 @@ TEST_CASE("famulor serve: listening line, health, tokens from another process, s
       << R"({"id":"echo","trigger":{"type":"webhook","path":"echo","sync":true},
              "nodes":[{"id":"r","type":"respond","params":{"value":"{{ trigger.body.x }}"}}]})";
   std::ofstream(dir / "wf" / "broken.json") << "{\"id\": 1}";
-  BackgroundFamulor serve({"serve", "--listen", "127.0.0.1:0", "--db", db, "--workflows", (dir / "wf").string()},
-                          {{"FAMULOR_SECRET_HOOKS", "s1, s2"}});
+  // One thread: the pool that serves HTTP also runs the hook's run, and the
+  // handler holds it for the accept commit; that must still answer.
+  BackgroundFamulor serve(
+      {"serve", "--listen", "127.0.0.1:0", "--db", db, "--workflows", (dir / "wf").string(), "--threads", "1"},
+      {{"FAMULOR_SECRET_HOOKS", "s1, s2"}});
   auto line = serve.first_line();
   REQUIRE(line);
   REQUIRE(std::regex_match(*line, std::regex("listening on http://127\\.0\\.0\\.1:[0-9]+")));
@@ -89,6 +92,15 @@ TEST_CASE("famulor serve: listening line, health, tokens from another process, s
 
   CHECK(serve.stop(SIGTERM) == 0);
   CHECK_FALSE(famulor::test::can_connect(port));
+}
+
+TEST_CASE("famulor serve --threads takes 1 to 1024", "[cli][serve]") {
+  famulor::test::TempDir dir;
+  for (const char* bad : {"0", "-1", "x", "1025"}) {
+    auto r = run_famulor({"serve", "--listen", "127.0.0.1:0", "--db", (dir / "f.db").string(), "--threads", bad});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--threads must be a number from 1 to 1024, not '" + std::string(bad) + "'") != std::string::npos);
+  }
 }
 
 TEST_CASE("famulor serve refuses a non-loopback address without hook secrets", "[cli][serve]") {

@@ -67,6 +67,11 @@ TEST_CASE("router: literal, {param} and {rest...} routes", "[http]") {
   CHECK(nf.body.find(R"({"error":{"code":"not_found")") == 0);
   CHECK(call(router, "POST", "/v1/hooks/").status == 404);  // {rest...} needs one segment
   CHECK(call(router, "GET", "/v1/runs/").status == 404);    // {id} needs a non-empty segment
+  // Each segment is decoded once and matched by every route; the rest re-joins
+  // the decoded segments (a bad escape never gets here: the parser answers 400).
+  CHECK(call(router, "POST", "/v1/hooks/a%2Fb/c/%7Bd%7D").body == "hook path=a/b/c/{d}");
+  CHECK(call(router, "POST", "/v1/hooks/x/").body == "hook path=x/");
+  CHECK(call(router, "GET", "/v1/%72uns/latest").body == "latest");  // an escaped literal still matches
 
   auto na = call(router, "DELETE", "/v1/runs/r1");
   CHECK(na.status == 405);
