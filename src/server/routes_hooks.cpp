@@ -1,8 +1,8 @@
 // POST /v1/hooks/{path}: the webhook trigger (docs/server.md, "Webhooks").
-#include <asio/dispatch.hpp>
-#include <asio/post.hpp>
 #include <asio/steady_timer.hpp>
+
 #include <chrono>
+#include <mutex>
 #include <optional>
 
 #include "common/duration.hpp"
@@ -15,15 +15,28 @@
 
 namespace famulor::server {
 
+// A timer is not safe to touch from two threads at once; the answer (on the thread
+// that ends the run) and cancel_sync_waits (on stop) may race, so every use of the
+// timer holds `mu`. The completion handler runs later, outside it.
 struct SyncWait {
   explicit SyncWait(asio::io_context& io, std::chrono::milliseconds d) : timer(io, d) {}
+  template <typename Handler>
+  void arm(Handler&& h) {
+    std::lock_guard lk(mu);
+    timer.async_wait(std::forward<Handler>(h));
+  }
+  void cancel() {
+    std::lock_guard lk(mu);
+    timer.cancel();
+  }
+  std::mutex mu;
   asio::steady_timer timer;
 };
 
 void cancel_sync_waits(Server::Impl& s) {
   std::lock_guard lk(s.sync_mu);
   for (auto& w : s.sync_waits)
-    if (auto t = w.lock()) asio::post(t->timer.get_executor(), [t] { t->timer.cancel(); });
+    if (auto t = w.lock()) t->cancel();
   s.sync_waits.clear();
 }
 
@@ -209,7 +222,7 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
     s.sync_waits.push_back(weak);
   }
   std::string run_id = sync_run->id();
-  wait->timer.async_wait([res, run_id, wait](const std::error_code& ec) {
+  wait->arm([res, run_id, wait](const std::error_code& ec) {
     if (ec) return;  // the run answered first
     auto resp = http::HttpResponse::error(504, "timeout",
                                           "run " + run_id + " is still going after the synchronous hook's timeout; "
@@ -218,11 +231,11 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
     res.send(std::move(resp));
   });
   // Answered from the thread that ends the run: no pool thread waits. The timer
-  // is cancelled on that thread too when it is a pool thread (dispatch), without
-  // waking another one; the timer was armed before this callback could run.
+  // is cancelled on that thread too, without waking another one; it was armed
+  // before this callback could run.
   auto answer = [res, weak](const FinalRun& r) {
     res.send(sync_answer(r));
-    if (auto t = weak.lock()) asio::dispatch(t->timer.get_executor(), [t] { t->timer.cancel(); });
+    if (auto t = weak.lock()) t->cancel();
   };
   if (auto run = s.engine.impl().find_shared(run_id))
     detail::on_run_done(*run, [answer](const detail::RunShared& r) { answer(final_of(r)); });
