@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "store/packed_nodes.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store.hpp"
@@ -71,13 +72,17 @@ class SqliteStore final : public Store {
   };
   struct CheckpointItem {
     Checkpoint cp;
-    std::string output, input;  // JSON; "" = null
+    packed::Record record;  // the node's record; output and input JSON inside it ("" = null)
     Done done;
+    bool packed = false;    // written inside its run's outcome row (pack_outcomes)
   };
   struct FinishItem {
     RunOutcome outcome;
     std::string response;  // JSON; "" = null
     Done done;
+    // The checkpoints of this run queued before it in the same transaction, in
+    // order (pack_outcomes); written as runs.nodes with the outcome.
+    std::vector<CheckpointItem*> nodes;
   };
   // Runs alone, outside the group transaction (it manages its own).
   struct TaskItem {
@@ -106,7 +111,12 @@ class SqliteStore final : public Store {
   void writer_loop();
   void process(std::vector<Item>& batch);
   void commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end);
+  // Marks the checkpoints of runs whose outcome is in [begin, end) to be packed
+  // into that outcome's row (packed_nodes.hpp); unpack_all undoes it.
+  static void pack_outcomes(std::vector<Item>& batch, std::size_t begin, std::size_t end);
+  static void unpack_all(std::vector<Item>& batch, std::size_t begin, std::size_t end);
   void apply(sql::Db& db, Item& item);
+  static void write_checkpoint_row(sql::Db& db, const CheckpointItem& c);
   static void complete(Item& item) noexcept;
   // Runs fn on the writer connection (queued behind everything before it) and
   // waits for its Status.
@@ -118,7 +128,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<sql::Db> take_reader();
   void give_reader(std::unique_ptr<sql::Db> db);
   RunRecord read_run_row(sql::Db& db, sql::Stmt& row);
-  std::vector<Checkpoint> read_checkpoints(sql::Db& db, const std::string& run_id);
+  // The run's node records: its checkpoints rows, with `packed` (runs.nodes, ""
+  // = none) merged over them.
+  std::vector<Checkpoint> read_checkpoints(sql::Db& db, const std::string& run_id, std::string_view packed = {});
   std::vector<std::string> node_order(sql::Db& db, const std::string& workflow, std::int64_t version);
 
   std::string where(std::string_view what) const;
