@@ -1,6 +1,7 @@
 #include "store/packed_nodes.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include "store/sqlite_db.hpp"
 #include "value/json.hpp"
@@ -8,13 +9,16 @@
 namespace famulor::store::packed {
 namespace {
 
-void add_int(std::string& out, std::string_view key, std::int64_t v) {
-  out += ",\"";
-  out += key;
-  out += "\":";
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
+// Appends `,"key":v` at p (room for it is the caller's); returns the new end.
+template <std::size_t N>
+char* put_int(char* p, const char (&key)[N], std::int64_t v) {
+  *p++ = ',';
+  *p++ = '"';
+  std::memcpy(p, key, N - 1);
+  p += N - 1;
+  *p++ = '"';
+  *p++ = ':';
+  return std::to_chars(p, p + 20, v).ptr;
 }
 
 void add_text(std::string& out, std::string_view key, std::string_view v) {
@@ -53,16 +57,19 @@ E enum_field(const Value& rec, std::string_view key, E max) {
 
 Record make_record(const Checkpoint& cp, std::string_view output, std::string_view input) {
   Record r;
-  r.text.reserve(96 + cp.node_id.size() + cp.port.size() + cp.error.size() + output.size() + input.size());
+  r.text.reserve(192 + cp.node_id.size() + cp.port.size() + cp.error.size() + output.size() + input.size());
   r.text += "{\"node\":";
   detail::write_json_string(r.text, cp.node_id);
-  add_int(r.text, "status", static_cast<std::int64_t>(cp.status));
-  if (cp.attempts) add_int(r.text, "attempts", cp.attempts);
-  if (cp.started_ms) add_int(r.text, "started_ms", cp.started_ms);
-  if (cp.finished_ms) add_int(r.text, "finished_ms", cp.finished_ms);
-  if (cp.due_ms) add_int(r.text, "due_ms", cp.due_ms);
+  // The integers, written into a buffer first (one append, not one per field).
+  char buf[256];
+  char* p = put_int(buf, "status", static_cast<std::int64_t>(cp.status));
+  if (cp.attempts) p = put_int(p, "attempts", cp.attempts);
+  if (cp.started_ms) p = put_int(p, "started_ms", cp.started_ms);
+  if (cp.finished_ms) p = put_int(p, "finished_ms", cp.finished_ms);
+  if (cp.due_ms) p = put_int(p, "due_ms", cp.due_ms);
+  if (cp.error_code != StatusCode::ok) p = put_int(p, "error_code", static_cast<std::int64_t>(cp.error_code));
+  r.text.append(buf, p);
   if (!cp.port.empty()) add_text(r.text, "port", cp.port);
-  if (cp.error_code != StatusCode::ok) add_int(r.text, "error_code", static_cast<std::int64_t>(cp.error_code));
   if (!cp.error.empty()) add_text(r.text, "error", cp.error);
   if (!input.empty()) {
     r.text += ",\"input\":";

@@ -120,9 +120,9 @@ Result<EraseReport> SqliteStore::erase_contact(const ContactRedactor& redactor, 
     }
     if (dry_run) return {};
     // No copy may stay behind: in the WAL, in free pages, or in unused cell space.
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    truncate_wal(db);
     db.exec("VACUUM");
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    truncate_wal(db);
     db.exec("PRAGMA secure_delete = OFF");
     return {};
   });

@@ -145,9 +145,14 @@ void migrate(Db& db, std::int64_t target) {
   // auto_vacuum must be chosen before the first table exists; when another part
   // of famulor (the credential vault) created the file first, the store's first
   // open switches it with a VACUUM while the file is still small.
+  // 8 KB pages: a run's trigger payload (typically 1-4 KB of call data) fills a
+  // 4 KB page alone, three of them share an 8 KB one — fewer pages written per
+  // run (benchmarks/README.md, store_bench). Only a new file can choose it.
   if (db.query_int("PRAGMA page_count") == 0) {
+    db.exec("PRAGMA page_size=8192");
     db.exec("PRAGMA auto_vacuum=INCREMENTAL");
   } else if (db.query_int("PRAGMA auto_vacuum") != 2 && !has_schema_version(db)) {
+    db.exec("PRAGMA page_size=8192");
     db.exec("PRAGMA auto_vacuum=INCREMENTAL");
     db.exec("VACUUM");
   }

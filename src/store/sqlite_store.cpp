@@ -36,6 +36,7 @@ SqliteStore::~SqliteStore() {
   }
   cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  stop_checkpointer();
 }
 
 void SqliteStore::open() {
@@ -43,6 +44,7 @@ void SqliteStore::open() {
   sql::configure(*writer_db_, {.synchronous_full = options_.durability == Durability::full,
                                .busy_timeout = options_.busy_timeout});
   sql::migrate(*writer_db_);
+  start_checkpointer();
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -342,7 +344,7 @@ Result<std::size_t> SqliteStore::apply_retention(const RetentionPolicy& policy) 
     // Give the freed pages back to the file system (auto_vacuum=INCREMENTAL), and
     // checkpoint so that the main file itself shrinks.
     db.exec("PRAGMA incremental_vacuum");
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    truncate_wal(db);
     return {};
   });
   if (!st.ok()) return st;

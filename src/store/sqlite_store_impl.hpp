@@ -8,6 +8,7 @@
 // are lent out of a pool one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -122,6 +123,23 @@ class SqliteStore final : public Store {
   // waits for its Status.
   Status run_on_writer(std::function<Status(sql::Db&)> fn);
 
+  // ---- WAL checkpoints (sqlite_wal.cpp) ----
+  // The writer commits without copying WAL frames into the database file: its
+  // WAL hook asks the checkpointer thread (its own connection) for a PASSIVE
+  // checkpoint once kWalCheckpointFrames new frames are in the WAL. So that the
+  // WAL can start over, the writer checkpoints itself (only what is left, usually
+  // little) when the WAL holds kWalRestartFrames.
+  static constexpr int kWalCheckpointFrames = 1000;
+  static constexpr int kWalRestartFrames = 4000;
+  void start_checkpointer();
+  void stop_checkpointer();
+  void on_wal_commit(int frames);  // the writer's WAL hook
+  void checkpointer_loop();
+  // PRAGMA wal_checkpoint(TRUNCATE) on the writer's connection (retention, erase),
+  // after any background checkpoint in progress: SQLite refuses a second
+  // checkpoint at once (SQLITE_BUSY, without waiting).
+  void truncate_wal(sql::Db& db);
+
   // ---- readers (sqlite_reads.cpp) ----
   template <typename F>
   auto with_reader(F&& fn);
@@ -148,6 +166,15 @@ class SqliteStore final : public Store {
   std::chrono::steady_clock::time_point lazy_due_;
   bool stopping_ = false;
   std::thread writer_;
+
+  std::unique_ptr<sql::Db> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex wal_mu_;
+  std::condition_variable wal_cv_;
+  bool wal_wanted_ = false;   // a checkpoint is asked for
+  bool wal_stopping_ = false;
+  std::atomic<int> wal_backfilled_{0};
+  std::mutex wal_checkpoint_mu_;  // held while a checkpoint runs (one at a time)  // WAL frames the last checkpoint copied (0 after a restart)
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<sql::Db>> readers_;

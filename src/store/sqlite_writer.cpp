@@ -216,6 +216,7 @@ void SqliteStore::pack_outcomes(std::vector<Item>& batch, std::size_t begin, std
   // outcomes, or a checkpoint queued after its outcome: rows keep their order).
   constexpr std::size_t npos = static_cast<std::size_t>(-1);
   std::unordered_map<std::string_view, std::size_t> finishing;
+  finishing.reserve(end - begin);
   for (std::size_t k = begin; k < end; ++k)
     if (auto* f = std::get_if<FinishItem>(&batch[k].v)) {
       auto [it, fresh] = finishing.emplace(f->outcome.run_id, k);
