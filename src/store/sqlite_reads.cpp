@@ -234,9 +234,10 @@ Result<std::vector<UnfinishedRun>> SqliteStore::unfinished_runs() {
     return with_reader([&](sql::Db& db) -> Result<std::vector<UnfinishedRun>> {
       ReadTx tx(db);
       std::vector<UnfinishedRun> out;
-      // Unfinished runs have no packed nodes (those are written with the outcome).
+      // Packed nodes are written with a final outcome, so an unfinished run has
+      // none; read them anyway, so that no recorded node would ever run again.
       auto s = db.prepare(
-          "SELECT r.id, r.workflow, r.version, t.trigger, r.created_ms FROM runs r "
+          "SELECT r.id, r.workflow, r.version, t.trigger, r.created_ms, r.nodes FROM runs r "
           "LEFT JOIN run_triggers t ON t.seq = r.seq WHERE r.status < 3 ORDER BY r.seq");
       while (s.step()) {
         UnfinishedRun u;
@@ -245,7 +246,7 @@ Result<std::vector<UnfinishedRun>> SqliteStore::unfinished_runs() {
         u.run.workflow_version = s.int64(2);
         u.run.trigger = s.json(3);
         u.run.created_ms = s.int64(4);
-        u.checkpoints = read_checkpoints(db, u.run.id);
+        u.checkpoints = read_checkpoints(db, u.run.id, s.text_view(5));
         out.push_back(std::move(u));
       }
       return out;
