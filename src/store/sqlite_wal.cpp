@@ -31,7 +31,10 @@ void SqliteStore::on_wal_commit(int frames) {
     // Copy what the checkpointer has not yet, between two of our own transactions,
     // so that the next one starts the WAL over (SQLite restarts it only when every
     // frame is in the database file when a write transaction begins).
+    // After a background checkpoint that is running (a few ms at most): SQLite
+    // would refuse a second one at once, and the WAL would grow on.
     try {
+      std::lock_guard ck(wal_checkpoint_mu_);
       int log = 0, copied = 0;
       if (writer_db_->checkpoint_passive(&log, &copied)) wal_backfilled_.store(copied);
     } catch (const std::exception& e) {
