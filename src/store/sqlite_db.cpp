@@ -186,6 +186,27 @@ Stmt Db::prepare(const char* literal) {
 
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 
+void Db::set_wal_hook(std::function<void(int)> fn) {
+  wal_hook_ = std::move(fn);
+  sqlite3_wal_hook(
+      db_,
+      [](void* ctx, sqlite3*, const char*, int frames) -> int {
+        (*static_cast<std::function<void(int)>*>(ctx))(frames);
+        return SQLITE_OK;
+      },
+      &wal_hook_);
+}
+
+bool Db::checkpoint_passive(int* log_frames, int* copied) {
+  int log = 0, done = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+  if (log_frames) *log_frames = log < 0 ? 0 : log;
+  if (copied) *copied = done < 0 ? 0 : done;
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return false;
+  if (rc != SQLITE_OK) throw SqlError(rc, std::string("WAL checkpoint: ") + sqlite3_errmsg(db_));
+  return true;
+}
+
 // ---- Transaction ----
 
 Transaction::Transaction(Db& db) : db_(db) { db_.prepare("BEGIN IMMEDIATE").run(); }

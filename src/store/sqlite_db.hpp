@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -111,6 +112,15 @@ class Db {
   // The same for a string literal, cached by its address (no hashing of the text).
   Stmt prepare(const char* literal);
   std::int64_t changes() const;
+  // Calls fn(frames now in the WAL) on this connection's thread after each of its
+  // commits (sqlite3_wal_hook). Replaces SQLite's automatic WAL checkpoints on
+  // this connection: the caller decides when to checkpoint. fn must not throw.
+  void set_wal_hook(std::function<void(int frames)> fn);
+  // Copies what it can of the WAL into the database file without waiting for
+  // readers or writers (SQLITE_CHECKPOINT_PASSIVE); false when it could not run
+  // (another checkpoint busy). *log_frames: the frames in the WAL; *copied: how
+  // many of them are now in the database file.
+  bool checkpoint_passive(int* log_frames = nullptr, int* copied = nullptr);
   const std::string& path() const noexcept { return path_; }
   sqlite3* raw() const noexcept { return db_; }
 
@@ -119,6 +129,7 @@ class Db {
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
   std::unordered_map<const char*, sqlite3_stmt*> literal_cache_;  // statements owned by cache_
+  std::function<void(int)> wal_hook_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit().

@@ -30,6 +30,30 @@ bool redact_plain(const ContactRedactor& r, std::string& text, std::size_t& hits
   return n > 0;
 }
 
+// Redacts the output, input and error of each record of a packed node array
+// (packed_nodes.hpp) — not the other fields (a timestamp is no phone number);
+// true when anything changed. Adds the nodes it touched to `nodes`.
+bool redact_packed(const ContactRedactor& r, const std::string& run, std::string& text, std::size_t& hits,
+                   std::vector<EraseReport::Node>& nodes) {
+  if (text.empty()) return false;
+  auto v = Value::parse(text);
+  if (!v.ok() || !v->is_array()) return redact_plain(r, text, hits);
+  bool changed = false;
+  for (auto& rec : v->as_array()) {
+    if (!rec.is_object()) continue;
+    std::size_t n = 0;
+    if (Value* out = rec.find("output")) n += r.redact(*out);
+    if (Value* in = rec.find("input")) n += r.redact(*in);
+    if (Value* err = rec.find("error"); err && err->is_string()) n += r.redact_text(err->as_string());
+    if (n == 0) continue;
+    hits += n;
+    changed = true;
+    nodes.push_back({run, rec.get_string("node")});
+  }
+  if (changed) text = v->dump();
+  return changed;
+}
+
 }  // namespace
 
 Result<EraseReport> SqliteStore::erase_contact(const ContactRedactor& redactor, bool dry_run) {
@@ -37,32 +61,40 @@ Result<EraseReport> SqliteStore::erase_contact(const ContactRedactor& redactor, 
   Status st = run_on_writer([&](sql::Db& db) -> Status {
     if (!dry_run) db.exec("PRAGMA secure_delete = ON");
     struct Row {
-      std::string key, key2, a, b, c;
+      std::string key, key2, a, b, c, d;
+      std::int64_t seq = 0;
     };
     std::vector<Row> run_rows, node_rows;
     {
       sql::Transaction tx(db);
       {
-        auto s = db.prepare("SELECT id, trigger, response, error FROM runs");
+        auto s = db.prepare(
+            "SELECT r.id, t.trigger, r.response, r.error, r.nodes, r.seq FROM runs r "
+            "LEFT JOIN run_triggers t ON t.seq = r.seq");
         while (s.step()) {
-          std::string id = s.text(0), trigger = s.text(1), response = s.text(2), error = s.text(3);
+          std::string id = s.text(0), trigger = s.text(1), response = s.text(2), error = s.text(3),
+                      nodes = s.text(4);
           bool t = redact_json(redactor, trigger, report.replacements);
           bool r = redact_json(redactor, response, report.replacements);
           bool e = redact_plain(redactor, error, report.replacements);
-          if (!(t || r || e)) continue;
-          report.runs.push_back(id);
-          run_rows.push_back({id, "", std::move(trigger), std::move(response), std::move(error)});
+          bool n = redact_packed(redactor, id, nodes, report.replacements, report.nodes);
+          if (t || r || e) report.runs.push_back(id);
+          if (!(t || r || e || n)) continue;
+          run_rows.push_back({id, "", std::move(trigger), std::move(response), std::move(error), std::move(nodes),
+                              s.int64(5)});
         }
       }
       // Rows are rewritten after the scan, not under its cursor.
       if (!dry_run)
-        for (const auto& r : run_rows)
-          db.prepare("UPDATE runs SET trigger = ?2, response = ?3, error = ?4 WHERE id = ?1")
+        for (const auto& r : run_rows) {
+          db.prepare("UPDATE runs SET response = ?2, error = ?3, nodes = ?4 WHERE id = ?1")
               .bind(1, r.key)
-              .bind(2, r.a, true)
-              .bind(3, r.b, true)
-              .bind(4, r.c, true)
+              .bind(2, r.b, true)
+              .bind(3, r.c, true)
+              .bind(4, r.d, true)
               .run();
+          db.prepare("UPDATE run_triggers SET trigger = ?2 WHERE seq = ?1").bind(1, r.seq).bind(2, r.a, true).run();
+        }
       {
         auto s = db.prepare("SELECT run, node, output, input, error FROM checkpoints");
         while (s.step()) {
@@ -88,9 +120,9 @@ Result<EraseReport> SqliteStore::erase_contact(const ContactRedactor& redactor, 
     }
     if (dry_run) return {};
     // No copy may stay behind: in the WAL, in free pages, or in unused cell space.
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    truncate_wal(db);
     db.exec("VACUUM");
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    truncate_wal(db);
     db.exec("PRAGMA secure_delete = OFF");
     return {};
   });

@@ -12,8 +12,11 @@
 namespace famulor::store {
 namespace {
 
+// Columns of a run: `FROM kRunsJoin`.
 constexpr const char* kRunColumns =
-    "seq, id, workflow, version, status, trigger, response, error_code, error, created_ms, finished_ms";
+    "r.seq, r.id, r.workflow, r.version, r.status, t.trigger, r.response, r.error_code, r.error, r.created_ms, "
+    "r.finished_ms, r.nodes";
+constexpr const char* kRunsJoin = " runs r LEFT JOIN run_triggers t ON t.seq = r.seq";
 constexpr const char* kSelectCheckpoints =
     "SELECT node, status, output, input, port, error_code, error, attempts, started_ms, finished_ms, due_ms "
     "FROM checkpoints WHERE run = ?1";
@@ -97,7 +100,8 @@ std::vector<std::string> SqliteStore::node_order(sql::Db& db, const std::string&
   return order;
 }
 
-std::vector<Checkpoint> SqliteStore::read_checkpoints(sql::Db& db, const std::string& run_id) {
+std::vector<Checkpoint> SqliteStore::read_checkpoints(sql::Db& db, const std::string& run_id,
+                                                      std::string_view packed) {
   std::vector<Checkpoint> out;
   auto s = db.prepare(kSelectCheckpoints);
   s.bind(1, run_id);
@@ -117,6 +121,7 @@ std::vector<Checkpoint> SqliteStore::read_checkpoints(sql::Db& db, const std::st
     cp.due_ms = s.int64(10);
     out.push_back(std::move(cp));
   }
+  if (!packed.empty()) packed::merge_packed(out, packed::unpack(run_id, packed));
   return out;
 }
 
@@ -134,7 +139,7 @@ RunRecord SqliteStore::read_run_row(sql::Db& db, sql::Stmt& row) {
   r.started_at_ms = row.int64(9);
   r.finished_at_ms = row.int64(10);
 
-  std::vector<Checkpoint> cps = read_checkpoints(db, r.id);
+  std::vector<Checkpoint> cps = read_checkpoints(db, r.id, row.text_view(11));
   auto to_node = [](Checkpoint&& cp) {
     NodeRecord n;
     n.id = std::move(cp.node_id);
@@ -178,7 +183,7 @@ Result<RunRecord> SqliteStore::get_run(const std::string& run_id) {
   try {
     return with_reader([&](sql::Db& db) -> Result<RunRecord> {
       ReadTx tx(db);
-      auto s = db.prepare(std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1");
+      auto s = db.prepare(std::string("SELECT ") + kRunColumns + " FROM" + kRunsJoin + " WHERE r.id = ?1");
       s.bind(1, run_id);
       if (!s.step()) return not_found(where("no run '" + run_id + "'"));
       return read_run_row(db, s);
@@ -192,12 +197,12 @@ Result<RunPage> SqliteStore::list_runs(const RunQuery& query) {
   auto cursor = parse_cursor(query.cursor);
   if (!cursor.ok()) return cursor.status();
   const std::size_t limit = std::clamp<std::size_t>(query.limit == 0 ? 50 : query.limit, 1, 1000);
-  std::string sql = std::string("SELECT ") + kRunColumns + " FROM runs WHERE seq < ?1";
-  if (!query.workflow.empty()) sql += " AND workflow = ?2";
+  std::string sql = std::string("SELECT ") + kRunColumns + " FROM" + kRunsJoin + " WHERE r.seq < ?1";
+  if (!query.workflow.empty()) sql += " AND r.workflow = ?2";
   // running and waiting are derived from checkpoints: select every open run and
   // filter after reading.
-  if (query.status) sql += is_final(*query.status) ? " AND status = ?3" : " AND status < 3";
-  sql += " ORDER BY seq DESC";
+  if (query.status) sql += is_final(*query.status) ? " AND r.status = ?3" : " AND r.status < 3";
+  sql += " ORDER BY r.seq DESC";
   try {
     return with_reader([&](sql::Db& db) -> Result<RunPage> {
       ReadTx tx(db);
@@ -229,8 +234,11 @@ Result<std::vector<UnfinishedRun>> SqliteStore::unfinished_runs() {
     return with_reader([&](sql::Db& db) -> Result<std::vector<UnfinishedRun>> {
       ReadTx tx(db);
       std::vector<UnfinishedRun> out;
+      // Packed nodes are written with a final outcome, so an unfinished run has
+      // none; read them anyway, so that no recorded node would ever run again.
       auto s = db.prepare(
-          "SELECT id, workflow, version, trigger, created_ms FROM runs WHERE status < 3 ORDER BY seq");
+          "SELECT r.id, r.workflow, r.version, t.trigger, r.created_ms, r.nodes FROM runs r "
+          "LEFT JOIN run_triggers t ON t.seq = r.seq WHERE r.status < 3 ORDER BY r.seq");
       while (s.step()) {
         UnfinishedRun u;
         u.run.id = s.text(0);
@@ -238,7 +246,7 @@ Result<std::vector<UnfinishedRun>> SqliteStore::unfinished_runs() {
         u.run.workflow_version = s.int64(2);
         u.run.trigger = s.json(3);
         u.run.created_ms = s.int64(4);
-        u.checkpoints = read_checkpoints(db, u.run.id);
+        u.checkpoints = read_checkpoints(db, u.run.id, s.text_view(5));
         out.push_back(std::move(u));
       }
       return out;

@@ -10,10 +10,12 @@ namespace {
 // to i+1. Never edit a released entry: append a new one.
 //
 // Row design (lean, each value stored once):
-// - runs: the trigger payload once per run; `status` holds queued (0) until the
+// - runs: `status` holds queued (0) until the
 //   outcome is recorded (3 succeeded, 4 failed, 5 cancelled) — running/waiting are
 //   derived from the checkpoints when read. `seq` orders runs (newest first) and
-//   is the pagination cursor.
+//   is the pagination cursor. `nodes` (schema 4): node records packed with the
+//   outcome (store/packed_nodes.hpp).
+// - run_triggers (schema 4): the trigger payload once per run, by runs.seq.
 // - checkpoints: the latest state of each (run, node): output once, input only
 //   for connector calls, due_ms for waiting timers.
 // - dedupe: event key → the run ids it started (JSON array), for redeliveries.
@@ -104,6 +106,21 @@ CREATE TABLE audit(
 CREATE INDEX audit_at ON audit(at_ms);
 CREATE INDEX audit_workflow ON audit(workflow, at_ms);
 )sql",
+      // 4: the hot path's rows made cheaper (docs/durability.md, benchmarks/README.md):
+      // - the trigger payload moves to run_triggers (written once, at accept), so
+      //   that recording the outcome rewrites a small runs row, not the payload;
+      // - runs.nodes holds the node records that reached the writer together with
+      //   the outcome, packed as one JSON array (store/packed_nodes.hpp), instead
+      //   of one checkpoints row each.
+      R"sql(
+CREATE TABLE run_triggers(
+  seq INTEGER PRIMARY KEY,
+  trigger TEXT
+);
+INSERT INTO run_triggers(seq, trigger) SELECT seq, trigger FROM runs WHERE trigger IS NOT NULL;
+ALTER TABLE runs DROP COLUMN trigger;
+ALTER TABLE runs ADD COLUMN nodes TEXT;
+)sql",
   };
   return list;
 }
@@ -124,13 +141,18 @@ void configure(Db& db, const ConnectionSettings& s) {
   if (s.query_only) db.exec("PRAGMA query_only=1");
 }
 
-void migrate(Db& db) {
+void migrate(Db& db, std::int64_t target) {
   // auto_vacuum must be chosen before the first table exists; when another part
   // of famulor (the credential vault) created the file first, the store's first
   // open switches it with a VACUUM while the file is still small.
+  // 8 KB pages: a run's trigger payload (typically 1-4 KB of call data) fills a
+  // 4 KB page alone, three of them share an 8 KB one — fewer pages written per
+  // run (benchmarks/README.md, store_bench). Only a new file can choose it.
   if (db.query_int("PRAGMA page_count") == 0) {
+    db.exec("PRAGMA page_size=8192");
     db.exec("PRAGMA auto_vacuum=INCREMENTAL");
   } else if (db.query_int("PRAGMA auto_vacuum") != 2 && !has_schema_version(db)) {
+    db.exec("PRAGMA page_size=8192");
     db.exec("PRAGMA auto_vacuum=INCREMENTAL");
     db.exec("VACUUM");
   }
@@ -142,12 +164,13 @@ void migrate(Db& db) {
   Transaction tx(db);
   db.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)");
   std::int64_t have = db.query_int("SELECT max(version) FROM schema_version");
-  std::int64_t want = schema_version();
-  if (have > want)
+  const std::int64_t latest = schema_version();
+  std::int64_t want = target > 0 && target < latest ? target : latest;
+  if (have > latest)
     throw SqlError(StatusCode::failed_precondition,
                    "'" + db.path() + "' has schema version " + std::to_string(have) +
-                       ", newer than this famulor understands (" + std::to_string(want) + ")");
-  if (have == want) return;  // rolled back: nothing changed
+                       ", newer than this famulor understands (" + std::to_string(latest) + ")");
+  if (have >= want) return;  // rolled back: nothing changed
   for (std::int64_t v = have; v < want; ++v) {
     try {
       db.exec(migrations()[static_cast<std::size_t>(v)]);

@@ -27,7 +27,8 @@ void configure(Db& db, const ConnectionSettings& settings);
 // On the writer connection at open: sets auto_vacuum=INCREMENTAL on a new file,
 // switches to WAL, and applies every migration newer than the file's version in
 // one transaction. Throws SqlError; a file from a newer famulor is refused
-// (failed_precondition in the message's Status).
-void migrate(Db& db);
+// (failed_precondition in the message's Status). `target` (tests only: build a
+// file of an older schema) stops at that version; 0 = the latest.
+void migrate(Db& db, std::int64_t target = 0);
 
 }  // namespace famulor::store::sql

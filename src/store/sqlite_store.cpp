@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "common/clock.hpp"
+#include "store/packed_nodes.hpp"
 #include "store/sqlite_schema.hpp"
 #include "store/sqlite_store_impl.hpp"
 
@@ -35,6 +36,7 @@ SqliteStore::~SqliteStore() {
   }
   cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  stop_checkpointer();
 }
 
 void SqliteStore::open() {
@@ -42,6 +44,7 @@ void SqliteStore::open() {
   sql::configure(*writer_db_, {.synchronous_full = options_.durability == Durability::full,
                                .busy_timeout = options_.busy_timeout});
   sql::migrate(*writer_db_);
+  start_checkpointer();
   writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -158,7 +161,42 @@ std::optional<RunStatus> stored_status(sql::Db& db, const std::string& run_id) {
   return static_cast<RunStatus>(v);
 }
 
+// Turns the run's packed node records (runs.nodes) back into checkpoints rows, so
+// that a reset run (retry) keeps, drops and later rewrites them one by one.
+void unpack_to_rows(sql::Db& db, const std::string& run_id) {
+  std::vector<Checkpoint> cps;
+  {
+    auto s = db.prepare("SELECT nodes FROM runs WHERE id = ?1 AND nodes IS NOT NULL");
+    s.bind(1, run_id);
+    if (!s.step()) return;
+    cps = packed::unpack(run_id, s.text_view(0));
+  }
+  for (const auto& cp : cps) {
+    std::string output, input;
+    if (!cp.output.is_null()) cp.output.dump_to(output);
+    if (!cp.input.is_null()) cp.input.dump_to(input);
+    db.prepare(
+          "INSERT OR REPLACE INTO checkpoints(run, node, status, output, input, port, error_code, error, attempts, "
+          "started_ms, finished_ms, due_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)")
+        .bind(1, run_id)
+        .bind(2, cp.node_id)
+        .bind(3, static_cast<std::int64_t>(cp.status))
+        .bind(4, output, true)
+        .bind(5, input, true)
+        .bind(6, cp.port, true)
+        .bind(7, static_cast<std::int64_t>(cp.error_code))
+        .bind(8, cp.error, true)
+        .bind(9, cp.attempts)
+        .bind(10, cp.started_ms)
+        .bind(11, cp.finished_ms)
+        .bind(12, cp.due_ms)
+        .run();
+  }
+  db.prepare("UPDATE runs SET nodes = NULL WHERE id = ?1").bind(1, run_id).run();
+}
+
 void drop_checkpoints(sql::Db& db, const std::string& run_id, const std::vector<std::string>& drop_nodes) {
+  unpack_to_rows(db, run_id);
   if (drop_nodes.empty()) {
     db.prepare("DELETE FROM checkpoints WHERE run = ?1 AND status <> ?2")
         .bind(1, run_id)
@@ -172,8 +210,8 @@ void drop_checkpoints(sql::Db& db, const std::string& run_id, const std::vector<
 
 void clear_outcome(sql::Db& db, const std::string& run_id) {
   db.prepare(
-        "UPDATE runs SET status = 0, response = NULL, error_code = NULL, error = NULL, finished_ms = NULL "
-        "WHERE id = ?1")
+        "UPDATE runs SET status = 0, response = NULL, error_code = NULL, error = NULL, finished_ms = NULL, "
+        "nodes = NULL WHERE id = ?1")
       .bind(1, run_id)
       .run();
 }
@@ -236,8 +274,9 @@ Status SqliteStore::cancel_run(const std::string& run_id, const std::string& mes
 
 namespace {
 
-// Deletes the runs (and their checkpoints) chosen by `select` (which yields ids,
-// at most `chunk` per call) in transactions of one chunk each; returns how many.
+// Deletes the runs (with their triggers and checkpoints) chosen by `select` (which
+// yields ids, at most `chunk` per call) in transactions of one chunk each; returns
+// how many.
 template <typename Select>
 std::size_t delete_runs_chunked(sql::Db& db, Select&& select, std::size_t chunk) {
   std::size_t total = 0;
@@ -246,6 +285,7 @@ std::size_t delete_runs_chunked(sql::Db& db, Select&& select, std::size_t chunk)
     std::vector<std::string> ids = select(chunk);
     for (const auto& id : ids) {
       db.prepare("DELETE FROM checkpoints WHERE run = ?1").bind(1, id).run();
+      db.prepare("DELETE FROM run_triggers WHERE seq = (SELECT seq FROM runs WHERE id = ?1)").bind(1, id).run();
       db.prepare("DELETE FROM runs WHERE id = ?1").bind(1, id).run();
     }
     tx.commit();
@@ -304,7 +344,7 @@ Result<std::size_t> SqliteStore::apply_retention(const RetentionPolicy& policy) 
     // Give the freed pages back to the file system (auto_vacuum=INCREMENTAL), and
     // checkpoint so that the main file itself shrinks.
     db.exec("PRAGMA incremental_vacuum");
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    truncate_wal(db);
     return {};
   });
   if (!st.ok()) return st;

@@ -5,6 +5,8 @@
 // max_batch requests) in one transaction, then calls each request's callback.
 // An accept wakes the writer at once; checkpoints and outcomes wait up to
 // checkpoint_delay for the next commit.
+// Checkpoints queued with their run's outcome are stored packed in the run's row
+// (packed_nodes.hpp). WAL checkpoints run on a background thread of their own.
 // Reads use their own connections and never wait for the writer.
 //
 // Durability (see docs/durability.md): `normal` (synchronous=NORMAL) survives any

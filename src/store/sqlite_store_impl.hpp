@@ -8,6 +8,7 @@
 // are lent out of a pool one thread at a time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -20,6 +21,7 @@
 #include <variant>
 #include <vector>
 
+#include "store/packed_nodes.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/store.hpp"
@@ -71,13 +73,17 @@ class SqliteStore final : public Store {
   };
   struct CheckpointItem {
     Checkpoint cp;
-    std::string output, input;  // JSON; "" = null
+    packed::Record record;  // the node's record; output and input JSON inside it ("" = null)
     Done done;
+    bool packed = false;    // written inside its run's outcome row (pack_outcomes)
   };
   struct FinishItem {
     RunOutcome outcome;
     std::string response;  // JSON; "" = null
     Done done;
+    // The checkpoints of this run queued before it in the same transaction, in
+    // order (pack_outcomes); written as runs.nodes with the outcome.
+    std::vector<CheckpointItem*> nodes;
   };
   // Runs alone, outside the group transaction (it manages its own).
   struct TaskItem {
@@ -106,11 +112,33 @@ class SqliteStore final : public Store {
   void writer_loop();
   void process(std::vector<Item>& batch);
   void commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end);
+  // Marks the checkpoints of runs whose outcome is in [begin, end) to be packed
+  // into that outcome's row (packed_nodes.hpp); unpack_all undoes it.
+  static void pack_outcomes(std::vector<Item>& batch, std::size_t begin, std::size_t end);
+  static void unpack_all(std::vector<Item>& batch, std::size_t begin, std::size_t end);
   void apply(sql::Db& db, Item& item);
+  static void write_checkpoint_row(sql::Db& db, const CheckpointItem& c);
   static void complete(Item& item) noexcept;
   // Runs fn on the writer connection (queued behind everything before it) and
   // waits for its Status.
   Status run_on_writer(std::function<Status(sql::Db&)> fn);
+
+  // ---- WAL checkpoints (sqlite_wal.cpp) ----
+  // The writer commits without copying WAL frames into the database file: its
+  // WAL hook asks the checkpointer thread (its own connection) for a PASSIVE
+  // checkpoint once kWalCheckpointFrames new frames are in the WAL. So that the
+  // WAL can start over, the writer checkpoints itself (only what is left, usually
+  // little) when the WAL holds kWalRestartFrames.
+  static constexpr int kWalCheckpointFrames = 1000;
+  static constexpr int kWalRestartFrames = 4000;
+  void start_checkpointer();
+  void stop_checkpointer();
+  void on_wal_commit(int frames);  // the writer's WAL hook
+  void checkpointer_loop();
+  // PRAGMA wal_checkpoint(TRUNCATE) on the writer's connection (retention, erase),
+  // after any background checkpoint in progress: SQLite refuses a second
+  // checkpoint at once (SQLITE_BUSY, without waiting).
+  void truncate_wal(sql::Db& db);
 
   // ---- readers (sqlite_reads.cpp) ----
   template <typename F>
@@ -118,7 +146,9 @@ class SqliteStore final : public Store {
   std::unique_ptr<sql::Db> take_reader();
   void give_reader(std::unique_ptr<sql::Db> db);
   RunRecord read_run_row(sql::Db& db, sql::Stmt& row);
-  std::vector<Checkpoint> read_checkpoints(sql::Db& db, const std::string& run_id);
+  // The run's node records: its checkpoints rows, with `packed` (runs.nodes, ""
+  // = none) merged over them.
+  std::vector<Checkpoint> read_checkpoints(sql::Db& db, const std::string& run_id, std::string_view packed = {});
   std::vector<std::string> node_order(sql::Db& db, const std::string& workflow, std::int64_t version);
 
   std::string where(std::string_view what) const;
@@ -136,6 +166,15 @@ class SqliteStore final : public Store {
   std::chrono::steady_clock::time_point lazy_due_;
   bool stopping_ = false;
   std::thread writer_;
+
+  std::unique_ptr<sql::Db> checkpoint_db_;
+  std::thread checkpointer_;
+  std::mutex wal_mu_;
+  std::condition_variable wal_cv_;
+  bool wal_wanted_ = false;   // a checkpoint is asked for
+  bool wal_stopping_ = false;
+  std::atomic<int> wal_backfilled_{0};
+  std::mutex wal_checkpoint_mu_;  // held while a checkpoint runs (one at a time)  // WAL frames the last checkpoint copied (0 after a restart)
 
   std::mutex readers_mu_;
   std::vector<std::unique_ptr<sql::Db>> readers_;

@@ -1,6 +1,8 @@
 // The writer thread of SqliteStore: queue, group commit, callbacks.
 #include <cstdio>
 #include <future>
+#include <string_view>
+#include <unordered_map>
 
 #include "common/clock.hpp"
 
@@ -11,7 +13,9 @@ namespace {
 
 constexpr const char* kSelectDedupe = "SELECT run_ids FROM dedupe WHERE key = ?1";
 constexpr const char* kInsertRun =
-    "INSERT INTO runs(id, workflow, version, status, trigger, created_ms) VALUES(?1, ?2, ?3, 0, ?4, ?5)";
+    "INSERT INTO runs(id, workflow, version, status, created_ms) VALUES(?1, ?2, ?3, 0, ?4)";
+// Right after kInsertRun: its seq is last_insert_rowid().
+constexpr const char* kInsertTrigger = "INSERT INTO run_triggers(seq, trigger) VALUES(last_insert_rowid(), ?1)";
 constexpr const char* kInsertDedupe = "INSERT INTO dedupe(key, run_ids, created_ms) VALUES(?1, ?2, ?3)";
 constexpr const char* kUpsertSchedule =
     "INSERT INTO schedules(workflow, last_slot_ms) VALUES(?1, ?2) "
@@ -20,7 +24,7 @@ constexpr const char* kUpsertCheckpoint =
     "INSERT OR REPLACE INTO checkpoints(run, node, status, output, input, port, error_code, error, attempts, "
     "started_ms, finished_ms, due_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 constexpr const char* kFinishRun =
-    "UPDATE runs SET status = ?2, response = ?3, error_code = ?4, error = ?5, finished_ms = ?6 "
+    "UPDATE runs SET status = ?2, response = ?3, error_code = ?4, error = ?5, finished_ms = ?6, nodes = ?7 "
     "WHERE id = ?1 AND status < 3";  // the first outcome wins (a cancel from another process)
 
 // Compact JSON text of v, "" for null (stored as SQL NULL: lean rows).
@@ -75,7 +79,9 @@ void SqliteStore::checkpoint(Checkpoint cp, Done done) {
   std::string input = json_text(cp.input);
   cp.output = Value();
   cp.input = Value();
-  enqueue(Item{CheckpointItem{std::move(cp), std::move(output), std::move(input), std::move(done)}, {}, false});
+  cp.output_json.clear();
+  packed::Record record = packed::make_record(cp, output, input);
+  enqueue(Item{CheckpointItem{std::move(cp), std::move(record), std::move(done)}, {}, false});
 }
 
 void SqliteStore::finish_run(RunOutcome outcome, Done done) {
@@ -180,6 +186,7 @@ void SqliteStore::process(std::vector<Item>& batch) {
 // One transaction for [begin, end). When it fails, each request is retried in a
 // transaction of its own so that one bad request fails alone.
 void SqliteStore::commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end) {
+  pack_outcomes(batch, begin, end);
   try {
     sql::Transaction tx(*writer_db_);
     for (std::size_t k = begin; k < end; ++k) apply(*writer_db_, batch[k]);
@@ -191,6 +198,7 @@ void SqliteStore::commit_range(std::vector<Item>& batch, std::size_t begin, std:
       return;
     }
   }
+  unpack_all(batch, begin, end);  // alone, each checkpoint is its own row
   for (std::size_t k = begin; k < end; ++k) {
     if (holds<BarrierItem>(batch[k])) continue;
     try {
@@ -201,6 +209,57 @@ void SqliteStore::commit_range(std::vector<Item>& batch, std::size_t begin, std:
       batch[k].status = sql::to_status(e, where("commit"));
     }
   }
+}
+
+void SqliteStore::pack_outcomes(std::vector<Item>& batch, std::size_t begin, std::size_t end) {
+  // run id -> its outcome's index; npos for a run that cannot be packed (two
+  // outcomes, or a checkpoint queued after its outcome: rows keep their order).
+  constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  std::unordered_map<std::string_view, std::size_t> finishing;
+  finishing.reserve(end - begin);
+  for (std::size_t k = begin; k < end; ++k)
+    if (auto* f = std::get_if<FinishItem>(&batch[k].v)) {
+      auto [it, fresh] = finishing.emplace(f->outcome.run_id, k);
+      if (!fresh) it->second = npos;
+    }
+  if (finishing.empty()) return;
+  for (std::size_t k = begin; k < end; ++k)
+    if (auto* c = std::get_if<CheckpointItem>(&batch[k].v)) {
+      auto it = finishing.find(c->cp.run_id);
+      if (it != finishing.end() && it->second != npos && it->second < k) it->second = npos;
+    }
+  for (std::size_t k = begin; k < end; ++k)
+    if (auto* c = std::get_if<CheckpointItem>(&batch[k].v)) {
+      auto it = finishing.find(c->cp.run_id);
+      if (it == finishing.end() || it->second == npos) continue;
+      c->packed = true;
+      std::get<FinishItem>(batch[it->second].v).nodes.push_back(c);
+    }
+}
+
+void SqliteStore::unpack_all(std::vector<Item>& batch, std::size_t begin, std::size_t end) {
+  for (std::size_t k = begin; k < end; ++k) {
+    if (auto* c = std::get_if<CheckpointItem>(&batch[k].v)) c->packed = false;
+    if (auto* f = std::get_if<FinishItem>(&batch[k].v)) f->nodes.clear();
+  }
+}
+
+void SqliteStore::write_checkpoint_row(sql::Db& db, const CheckpointItem& c) {
+  const Checkpoint& cp = c.cp;
+  db.prepare(kUpsertCheckpoint)
+      .bind_static(1, cp.run_id)
+      .bind_static(2, cp.node_id)
+      .bind(3, static_cast<std::int64_t>(cp.status))
+      .bind_static(4, c.record.output(), true)
+      .bind_static(5, c.record.input(), true)
+      .bind_static(6, cp.port, true)
+      .bind(7, static_cast<std::int64_t>(cp.error_code))
+      .bind_static(8, cp.error, true)
+      .bind(9, cp.attempts)
+      .bind(10, cp.started_ms)
+      .bind(11, cp.finished_ms)
+      .bind(12, cp.due_ms)
+      .run();
 }
 
 void SqliteStore::apply(sql::Db& db, Item& item) {
@@ -227,9 +286,9 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
           .bind_static(1, r.id)
           .bind_static(2, r.workflow)
           .bind(3, r.workflow_version)
-          .bind_static(4, a->triggers[i], true)
-          .bind(5, r.created_ms)
+          .bind(4, r.created_ms)
           .run();
+      if (!a->triggers[i].empty()) db.prepare(kInsertTrigger).bind_static(1, a->triggers[i]).run();
       a->result.run_ids.push_back(r.id);
       if (!req.dedupe_key.empty()) ids.emplace_back(r.id);
     }
@@ -241,21 +300,7 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
     if (!req.schedule_workflow.empty())
       db.prepare(kUpsertSchedule).bind(1, req.schedule_workflow).bind(2, req.schedule_slot_ms).run();
   } else if (auto* c = std::get_if<CheckpointItem>(&item.v)) {
-    const Checkpoint& cp = c->cp;
-    db.prepare(kUpsertCheckpoint)
-        .bind_static(1, cp.run_id)
-        .bind_static(2, cp.node_id)
-        .bind(3, static_cast<std::int64_t>(cp.status))
-        .bind_static(4, c->output, true)
-        .bind_static(5, c->input, true)
-        .bind_static(6, cp.port, true)
-        .bind(7, static_cast<std::int64_t>(cp.error_code))
-        .bind_static(8, cp.error, true)
-        .bind(9, cp.attempts)
-        .bind(10, cp.started_ms)
-        .bind(11, cp.finished_ms)
-        .bind(12, cp.due_ms)
-        .run();
+    if (!c->packed) write_checkpoint_row(db, *c);
   } else if (auto* au = std::get_if<AuditItem>(&item.v)) {
     const AuditEntry& e = au->entry;
     db.prepare(
@@ -274,6 +319,18 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
         .run();
   } else if (auto* f = std::get_if<FinishItem>(&item.v)) {
     const RunOutcome& o = f->outcome;
+    std::string nodes;
+    if (!f->nodes.empty()) {
+      std::size_t n = 1;
+      for (const CheckpointItem* c : f->nodes) n += c->record.text.size() + 1;
+      nodes.reserve(n);
+      nodes += '[';
+      for (const CheckpointItem* c : f->nodes) {
+        if (nodes.size() > 1) nodes += ',';
+        nodes += c->record.text;
+      }
+      nodes += ']';
+    }
     db.prepare(kFinishRun)
         .bind_static(1, o.run_id)
         .bind(2, static_cast<std::int64_t>(o.status))
@@ -281,7 +338,12 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
         .bind(4, static_cast<std::int64_t>(o.error_code))
         .bind_static(5, o.error, true)
         .bind(6, o.finished_ms)
+        .bind_static(7, nodes, true)
         .run();
+    // The run already has an outcome (cancelled by another process): it keeps it,
+    // and the node records become rows as they would have without packing.
+    if (!f->nodes.empty() && db.changes() == 0)
+      for (const CheckpointItem* c : f->nodes) write_checkpoint_row(db, *c);
   }
 }
 

@@ -125,3 +125,31 @@ TEST_CASE("retention deletes old finished runs and the file shrinks", "[store]")
     CHECK(s->get_run(new_ids.front()).status().code() == StatusCode::not_found);
   }
 }
+
+TEST_CASE("the WAL stays bounded while the writer commits without checkpointing", "[store]") {
+  // WAL checkpoints run on a background thread, and the writer completes one at
+  // 4,000 frames so that the WAL starts over: ~100 MB written through the WAL
+  // must leave it far smaller than that.
+  test::TempDir dir;
+  auto path = dir / "wal.db";
+  auto s = open_store(path);
+  const std::string payload(8000, 'p');
+  constexpr int kRuns = 12'000, kChunk = 500;
+  std::uintmax_t largest = 0;
+  for (int done = 0; done < kRuns; done += kChunk) {
+    for (int i = 0; i < kChunk; ++i)
+      s->accept(accept_one(new_run("wf", Value::object({{"p", payload}, {"i", done + i}}))),
+                [](Result<store::AcceptResult> r) { REQUIRE(r.ok()); });
+    REQUIRE(s->flush().ok());
+    std::error_code ec;
+    largest = std::max(largest, std::filesystem::file_size(path.string() + "-wal", ec));
+  }
+  INFO("largest WAL " << largest << " bytes");
+  CHECK(largest > 0);
+  CHECK(largest < std::uintmax_t{48} * 1024 * 1024);  // 4,000 frames + one batch, not ~100 MB
+  auto page = s->list_runs({.limit = 1});
+  REQUIRE(page.ok());
+  REQUIRE(page->runs.size() == 1);
+  CHECK(page->runs[0].trigger.get_int("i") == kRuns - 1);
+  CHECK(s->check_integrity().ok());
+}

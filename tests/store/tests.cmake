@@ -2,7 +2,8 @@ famulor_test(test_store
   ${CMAKE_CURRENT_LIST_DIR}/store_accept_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/store_runs_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/store_file_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/store_crash_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/store_crash_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/store_packed_test.cpp)
 
 # The engine with a store: restart, resume, durable timers.
 famulor_test(test_store_engine
