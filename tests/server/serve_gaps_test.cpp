@@ -134,8 +134,14 @@ TEST_CASE("an accepted run stays durable across a restart of serve and resumes",
   REQUIRE(accepted.status == 202);
   std::string id = ServerFixture::json(accepted)["run_ids"].as_array()[0].as_string();
   f.restart();
-  auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
-  CHECK(run["status"].as_string() == "waiting");  // resumed from the store, still sleeping
+  // Resumed from the store, still sleeping (resumed runs are dispatched on pool threads: poll).
+  std::string status;
+  famulor::test::eventually([&] {
+    auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
+    status = run["status"].as_string();
+    return status == "waiting";
+  });
+  CHECK(status == "waiting");
   auto cancel = f.send("POST", "/v1/runs/" + id + "/cancel", "", {{"Authorization", "Bearer " + f.token("operator")}});
   CHECK(cancel.status == 200);
 }

@@ -225,7 +225,7 @@ TEST_CASE("cancel a run waiting on a durable timer: recorded cancelled, never re
     auto h = again.retry(id);
     REQUIRE(h.ok());
     await_waiting(db, id);  // from the cancelled node: the wait starts over
-    CHECK(again.get_run(id)->status == RunStatus::waiting);
+    CHECK(test::await_status(again, id, RunStatus::waiting) == RunStatus::waiting);
     REQUIRE(again.cancel(id).ok());  // live in this engine now
     RunRecord r = h->wait();
     CHECK(r.status == RunStatus::cancelled);
