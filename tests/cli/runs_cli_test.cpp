@@ -9,6 +9,7 @@
 #include <famulor/engine.hpp>
 
 #include "cli/famulor_process.hpp"
+#include "support/eventually.hpp"
 #include "support/paths.hpp"
 
 using namespace famulor;
@@ -144,9 +145,7 @@ TEST_CASE("famulor runs cancel records a waiting run cancelled and no restart re
     auto r = e.emit({.type = "event", .payload = Value::object()});
     REQUIRE(r.ok());
     id = r->front().id();
-    for (int i = 0; i < 2000 && e.get_run(id)->status != RunStatus::waiting; ++i)  // bounded
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    REQUIRE(e.get_run(id)->status == RunStatus::waiting);
+    REQUIRE(famulor::test::eventually([&] { return e.get_run(id)->status == RunStatus::waiting; }));
     e.stop(std::chrono::milliseconds(0));  // suspended, as when the server stops
   }
   CHECK(json_of(run_famulor({"runs", "show", id, "--db", db})).get_string("status") == "waiting");

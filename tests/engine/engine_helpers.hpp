@@ -14,6 +14,8 @@
 
 #include <famulor/engine.hpp>
 
+#include "support/eventually.hpp"
+
 namespace famulor::test {
 
 inline Workflow parse_workflow(Engine& engine, std::string_view json) {
@@ -88,18 +90,17 @@ class Gate {
   bool open_ = false;
 };
 
-// Polls until `pred(status of run id)` holds, for at most ~10 s; returns the last status.
+// Polls until `pred(status of run id)` holds, for at most 30 s; returns the last status.
 // Runs move on pool threads, so a status right after emit is a race: poll, bounded.
 template <typename Pred>
 RunStatus await_status(Engine& engine, const std::string& id, Pred pred) {
   RunStatus st = RunStatus::queued;
-  for (int i = 0; i < 2000; ++i) {
+  eventually([&] {
     auto rec = engine.get_run(id);
     REQUIRE(rec.ok());
     st = rec->status;
-    if (pred(st)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+    return pred(st);
+  });
   return st;
 }
 

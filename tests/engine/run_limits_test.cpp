@@ -176,8 +176,7 @@ TEST_CASE("queued runs are stored: after a stop they resume on the next start, t
   // One of them runs again (its wait sleeps on); the other two wait their turn.
   // The resumed one is dispatched on a pool thread after start(): poll, bounded.
   int running = 0, queued = 0;
-  for (int attempt = 0; attempt < 2000 && running == 0; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  eventually([&] {
     running = queued = 0;
     for (const auto& id : ids) {
       auto h = engine.find_run(id);
@@ -186,7 +185,8 @@ TEST_CASE("queued runs are stored: after a stop they resume on the next start, t
       running += st == RunStatus::running || st == RunStatus::waiting;
       queued += st == RunStatus::queued;
     }
-  }
+    return running != 0;
+  });
   CHECK(running == 1);
   CHECK(queued == 2);
 }

@@ -32,7 +32,7 @@ TEST_CASE("fake server: records requests and answers from its script", "[http]")
   CHECK(r->header("X-Request-Id") == "abc");
   CHECK(r->header("Content-Type") == "application/json");
 
-  REQUIRE(api.wait_for_requests(1, std::chrono::seconds(5)));
+  REQUIRE(api.wait_for_requests(1, std::chrono::seconds(30)));
   auto reqs = api.requests();
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0].method == "POST");
@@ -103,7 +103,38 @@ TEST_CASE("fake server: shuts down with a delayed answer still pending", "[http]
     api.on("GET", "/forever", FakeResponse::text(200, "x").after(std::chrono::hours(1)));
     famulor::test::RawConnection conn(api.port());
     REQUIRE(conn.send("GET /forever HTTP/1.1\r\nHost: t\r\n\r\n"));
-    REQUIRE(api.wait_for_requests(1, std::chrono::seconds(5)));
+    REQUIRE(api.wait_for_requests(1, std::chrono::seconds(30)));
   }  // must not wait an hour
+  SUCCEED();
+}
+
+TEST_CASE("fake server: a held answer goes out on release_held, later ones at once", "[http]") {
+  FakeHttpServer api;
+  api.on("GET", "/held", FakeResponse::text(200, "released").hold());
+  famulor::test::RawConnection conn(api.port());
+  REQUIRE(conn.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n"));
+  REQUIRE(api.wait_for_requests(1, std::chrono::seconds(30)));
+  auto other = send(api, "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n");  // the server is not blocked meanwhile
+  REQUIRE(other);
+  CHECK(other->status == 404);
+  api.release_held();
+  auto r = conn.read_response();
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body == "released");
+  REQUIRE(conn.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n"));
+  auto again = conn.read_response();
+  REQUIRE(again);
+  CHECK(again->body == "released");
+}
+
+TEST_CASE("fake server: shuts down with a held answer still pending", "[http]") {
+  {
+    FakeHttpServer api;
+    api.on("GET", "/held", FakeResponse::text(200, "x").hold());
+    famulor::test::RawConnection conn(api.port());
+    REQUIRE(conn.send("GET /held HTTP/1.1\r\nHost: t\r\n\r\n"));
+    REQUIRE(api.wait_for_requests(1, std::chrono::seconds(30)));
+  }
   SUCCEED();
 }

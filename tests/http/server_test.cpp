@@ -11,6 +11,7 @@
 
 #include "common/io_pool.hpp"
 #include "http/server.hpp"
+#include "support/eventually.hpp"
 #include "support/raw_http_client.hpp"
 
 using namespace famulor::http;
@@ -277,8 +278,10 @@ TEST_CASE("server: HEAD gets headers without a body, HTTP/1.0 closes unless kept
 
 TEST_CASE("server: idle keep-alive connections are closed after the idle timeout", "[http]") {
   ServerOptions o;
-  o.idle_timeout = std::chrono::milliseconds(100);
-  o.header_timeout = std::chrono::milliseconds(100);
+  // Long enough that a preempted client still sends its request in time (a slow,
+  // loaded machine), short enough to keep the test quick.
+  o.idle_timeout = std::chrono::milliseconds(500);
+  o.header_timeout = std::chrono::milliseconds(500);
   TestServer s(o, echo);
   RawConnection c(s.port());
   REQUIRE(c.connected());
@@ -337,13 +340,12 @@ TEST_CASE("server: beyond max_connections new connections get 503 with Retry-Aft
 
   // Once a slot frees up, new connections are served again.
   a.close();
-  bool served = false;
-  for (int attempt = 0; attempt < 500 && !served; ++attempt) {
-    auto again = famulor::test::roundtrip(s.port(), get("/again"));
-    served = again && again->status == 200;
-    if (!served) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(served);
+  CHECK(famulor::test::eventually(
+      [&] {
+        auto again = famulor::test::roundtrip(s.port(), get("/again"));
+        return again && again->status == 200;
+      },
+      famulor::test::kEventually, std::chrono::milliseconds(10)));
 }
 
 TEST_CASE("server: a handler answers later from another thread", "[http]") {
@@ -433,10 +435,10 @@ TEST_CASE("server: a short idle timeout applies after requests even with long he
   o.idle_timeout = std::chrono::milliseconds(50);
   TestServer s(o, echo);
   RawConnection c(s.port());
-  for (int i = 0; i < 3; ++i) {
-    REQUIRE(c.send(get("/r")));
-    REQUIRE(c.read_response());
-  }
+  // Pipelined in one write: no client-side pause between requests can outlast the
+  // 50 ms idle timeout on a slow machine.
+  REQUIRE(c.send(get("/r") + get("/r") + get("/r")));
+  for (int i = 0; i < 3; ++i) REQUIRE(c.read_response());
   CHECK(c.wait_closed());
   CHECK(s.server->stats().bad_requests == 0);  // closed quietly, not with 408
 }

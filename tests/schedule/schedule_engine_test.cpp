@@ -40,7 +40,7 @@ FakeClock fake_clock(std::int64_t t) { return std::make_shared<std::atomic<std::
 
 template <typename F>
 bool eventually(F done) {
-  const auto until = std::chrono::steady_clock::now() + 20s;  // a bound for failure, not a measurement
+  const auto until = std::chrono::steady_clock::now() + 30s;  // a bound for failure, not a measurement
   while (!done()) {
     if (std::chrono::steady_clock::now() > until) return false;
     std::this_thread::sleep_for(2ms);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server_fixture.hpp"
+#include "support/eventually.hpp"
 
 using famulor::Value;
 using famulor::test::Files;
@@ -119,14 +120,14 @@ TEST_CASE("access control: every management route x every role, over real resour
     INFO(r.body);
     CHECK(r.status >= 200);
     CHECK(r.status < 300);
-    // A retry answers once the run is queued again; it then runs on the engine.
-    // Let it finish before the next route's "nothing changed" snapshot (bounded).
-    if (rt.target.ends_with("/retry"))
-      for (int i = 0; i < 500; ++i) {
+    // The retried run goes on on a pool thread: let it settle (it fails again)
+    // before the next route takes its "before" state, or that state moves under it.
+    if (rt.target.ends_with("/retry")) {
+      CHECK(famulor::test::eventually([&] {
         auto st = ServerFixture::json(f.send("GET", "/v1/runs/" + failed_id, "", admin_h))["status"];
-        if (st.is_string() && st.as_string() == "failed") break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
+        return st.is_string() && st.as_string() == "failed";
+      }));
+    }
   }
 
   // What the allowed calls did, to prove they reached their handlers.

@@ -14,6 +14,7 @@
 #include "connectors/sandbox_server.hpp"
 #include "engine/engine_impl.hpp"
 #include "server_fixture.hpp"
+#include "support/eventually.hpp"
 #include "support/fake_http_server.hpp"
 
 using famulor::Value;
@@ -218,10 +219,10 @@ TEST_CASE("/v1/credentials without a master key: 503 that says how to make one",
 
 TEST_CASE("GET /v1/health/connectors answers from the cache: checking then ok or error", "[server][health]") {
   test::FakeHttpServer slack, hubspot;
-  // Slack's auth.test is slow: the route must not wait for it.
+  // Slack's auth.test is slow (held until released): the route must not wait for it.
   slack.on("POST", "/auth.test",
            test::FakeResponse::json(200, R"({"ok":true,"url":"https://acme.slack.com/","team":"Acme","user":"famulor","team_id":"T1","user_id":"U1"})")
-               .after(std::chrono::milliseconds(1500)));
+               .hold());
   hubspot.on("GET", "/crm/v3/objects/contacts",
              test::FakeResponse::json(401, R"({"status":"error","message":"Authentication credentials not found.","category":"INVALID_AUTHENTICATION"})"));
   EnvVar s("FAMULOR_SLACK_BASE_URL", slack.url());
@@ -247,18 +248,20 @@ TEST_CASE("GET /v1/health/connectors answers from the cache: checking then ok or
   };
   // Poll until both appear (the PUT wakes the checker); slack cannot have answered yet.
   Value sl;
-  for (int i = 0; i < 200 && (sl = state_of("slack-main")).is_null(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  test::eventually([&] { return !(sl = state_of("slack-main")).is_null(); });
   REQUIRE(sl.is_object());
   CHECK(sl.get_string("app") == "slack");
   CHECK(sl.get_string("state") == "checking");
+  slack.release_held();
 
   Value hs;
-  for (int i = 0; i < 500; ++i) {
-    hs = state_of("hs");
-    sl = state_of("slack-main");
-    if (hs.is_object() && hs.get_string("state") != "checking" && sl.get_string("state") != "checking") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  test::eventually(
+      [&] {
+        hs = state_of("hs");
+        sl = state_of("slack-main");
+        return hs.is_object() && hs.get_string("state") != "checking" && sl.get_string("state") != "checking";
+      },
+      test::kEventually, std::chrono::milliseconds(20));
   CHECK(sl.get_string("state") == "ok");
   CHECK(sl.find("checked_at")->is_string());
   REQUIRE(hs.is_object());

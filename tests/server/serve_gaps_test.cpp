@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "server_fixture.hpp"
+#include "support/eventually.hpp"
 #include "support/raw_http_client.hpp"
 
 using famulor::Value;
@@ -85,8 +86,14 @@ TEST_CASE("a synchronous hook past its timeout answers 504 with the run id and t
   std::string id = r.header("Famulor-Run-Id");
   REQUIRE_FALSE(id.empty());
   CHECK(ServerFixture::json(r)["error"]["code"].as_string() == "timeout");
-  auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
-  CHECK(run["status"].as_string() == "waiting");  // still going, durably
+  // Still going, durably: the 504 may come before the run reached its wait (slow machine).
+  std::string status;
+  famulor::test::eventually([&] {
+    auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
+    status = run["status"].as_string();
+    return status == "waiting";
+  });
+  CHECK(status == "waiting");
   CHECK(f.send("POST", "/v1/hooks/slow2", "{}").status == 504);  // serve's sync_timeout
 }
 
@@ -127,8 +134,14 @@ TEST_CASE("an accepted run stays durable across a restart of serve and resumes",
   REQUIRE(accepted.status == 202);
   std::string id = ServerFixture::json(accepted)["run_ids"].as_array()[0].as_string();
   f.restart();
-  auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
-  CHECK(run["status"].as_string() == "waiting");  // resumed from the store, still sleeping
+  // Resumed from the store, still sleeping (resumed runs are dispatched on pool threads: poll).
+  std::string status;
+  famulor::test::eventually([&] {
+    auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
+    status = run["status"].as_string();
+    return status == "waiting";
+  });
+  CHECK(status == "waiting");
   auto cancel = f.send("POST", "/v1/runs/" + id + "/cancel", "", {{"Authorization", "Bearer " + f.token("operator")}});
   CHECK(cancel.status == 200);
 }

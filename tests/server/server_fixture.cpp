@@ -18,6 +18,10 @@ ServerFixture::ServerFixture(std::map<std::string, std::string> workflows,
   o.workflows_dir = (dir / "wf").string();
   o.log = [](const std::string&) {};
   o.run_grace = std::chrono::milliseconds(100);  // tests park runs on 1 h waits
+  // Generous voice deadlines: an answer must not turn partial because this machine
+  // is slow (ASan, loaded); tests of the deadline pass deadline_ms or tweak these.
+  o.voice_deadline = std::chrono::seconds(30);
+  o.voice_tool_deadline = std::chrono::seconds(30);
   if (tweak) tweak(o);
   options = o;
   server = std::make_unique<server::Server>(std::move(o));

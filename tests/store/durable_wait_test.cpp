@@ -6,6 +6,7 @@
 #include <famulor/engine.hpp>
 
 #include "store_test_util.hpp"
+#include "support/eventually.hpp"
 
 using namespace famulor;
 
@@ -26,15 +27,20 @@ void install(Engine& e) {
 // Polls the store (bounded) until node w of `id` is recorded waiting; its due time.
 std::int64_t wait_until_waiting(const std::string& db, const std::string& id) {
   auto s = test::open_store(db);
-  for (int i = 0; i < 2000; ++i) {
+  std::int64_t due = 0;
+  bool seen = test::eventually([&] {
     auto r = s->unfinished_runs();
     REQUIRE(r.ok());
     for (const auto& u : *r)
       if (u.run.id == id)
         for (const auto& cp : u.checkpoints)
-          if (cp.node_id == "w" && cp.status == NodeStatus::waiting) return cp.due_ms;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+          if (cp.node_id == "w" && cp.status == NodeStatus::waiting) {
+            due = cp.due_ms;
+            return true;
+          }
+    return false;
+  });
+  if (seen) return due;
   FAIL("node w of run " << id << " was never recorded waiting");
   return 0;
 }
@@ -61,14 +67,11 @@ TEST_CASE("a wait survives a restart and keeps its due time", "[store][engine]")
     Engine e{EngineOptions{.threads = 2, .db = db}};
     install(e);
     REQUIRE(e.start().ok());
-    RunStatus status = RunStatus::queued;
-    for (int i = 0; i < 2000 && status != RunStatus::waiting; ++i) {  // bounded: the resumed run reaches w
+    CHECK(test::eventually([&] {  // the resumed run reaches w
       auto rec = e.get_run(id);
       REQUIRE(rec.ok());
-      status = rec->status;
-      if (status != RunStatus::waiting) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    CHECK(status == RunStatus::waiting);
+      return rec->status == RunStatus::waiting;
+    }));
     CHECK(wait_until_waiting(db, id) == due);  // the clock did not restart
     e.stop(std::chrono::milliseconds(0));
   }

@@ -8,6 +8,7 @@
 
 #include "engine/engine_helpers.hpp"
 #include "store_test_util.hpp"
+#include "support/eventually.hpp"
 
 using namespace famulor;
 using famulor::test::install;
@@ -59,11 +60,11 @@ constexpr const char* kNap = R"({"id": "nap", "trigger": {"type": "event"},
 // Polls the store (bounded) until node w of run `id` is recorded waiting.
 void await_waiting(const std::string& db, const std::string& id) {
   auto s = test::open_store(db);
-  for (int i = 0; i < 2000; ++i) {
-    auto r = s->get_run(id);
-    if (r.ok() && r->node("w") && r->node("w")->status == NodeStatus::waiting) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  if (test::eventually([&] {
+        auto r = s->get_run(id);
+        return r.ok() && r->node("w") && r->node("w")->status == NodeStatus::waiting;
+      }))
+    return;
   FAIL("node w of run " << id << " was never recorded waiting");
 }
 
@@ -224,7 +225,7 @@ TEST_CASE("cancel a run waiting on a durable timer: recorded cancelled, never re
     auto h = again.retry(id);
     REQUIRE(h.ok());
     await_waiting(db, id);  // from the cancelled node: the wait starts over
-    CHECK(again.get_run(id)->status == RunStatus::waiting);
+    CHECK(test::await_status(again, id, RunStatus::waiting) == RunStatus::waiting);
     REQUIRE(again.cancel(id).ok());  // live in this engine now
     RunRecord r = h->wait();
     CHECK(r.status == RunStatus::cancelled);

@@ -65,6 +65,16 @@ FakeResponse&& FakeResponse::after(std::chrono::milliseconds d) && {
   return std::move(*this);
 }
 
+FakeResponse& FakeResponse::hold() & {
+  held = true;
+  return *this;
+}
+
+FakeResponse&& FakeResponse::hold() && {
+  held = true;
+  return std::move(*this);
+}
+
 // ---- Route ----
 
 struct FakeHttpServer::Route::State {
@@ -128,6 +138,9 @@ struct FakeHttpServer::Impl {
   FakeResponse fallback = FakeResponse::error(404, "not_found", "no scripted response");
   // Delayed answers; only touched on the pool's one thread.
   std::vector<std::weak_ptr<asio::steady_timer>> timers;
+  // Held answers and whether release_held() was called; only touched on the pool's thread.
+  std::vector<std::pair<http::Responder, http::HttpResponse>> held;
+  bool held_released = false;
 
   void handle(http::HttpRequest req, http::Responder responder) {
     RecordedRequest rec;
@@ -169,6 +182,10 @@ struct FakeHttpServer::Impl {
     for (auto& [k, v] : answer.headers) resp.headers.add(k, v);
     if (answer.close_connection) resp.headers.set("Connection", "close");
     resp.body = std::move(answer.body);
+    if (answer.held && !held_released) {
+      held.emplace_back(std::move(responder), std::move(resp));
+      return;
+    }
     if (answer.delay.count() <= 0) {
       resp.status == 0 ? responder.abort() : responder.send(std::move(resp));
       return;
@@ -208,6 +225,7 @@ FakeHttpServer::~FakeHttpServer() {
     for (auto& w : impl_->timers)
       if (auto t = w.lock()) t->cancel();
     impl_->timers.clear();
+    impl_->held.clear();  // unanswered: each responder's last copy answers 500
     std::lock_guard lock(m);
     done = true;
     cv.notify_all();
@@ -244,6 +262,15 @@ FakeHttpServer::Route FakeHttpServer::on(std::string method, std::string path, F
   r.state_->sequence.clear();
   r.state_->dynamic = std::move(responder);
   return r;
+}
+
+void FakeHttpServer::release_held() {
+  Impl* impl = impl_.get();
+  impl_->pool.post([impl] {
+    impl->held_released = true;
+    for (auto& [responder, resp] : impl->held) resp.status == 0 ? responder.abort() : responder.send(std::move(resp));
+    impl->held.clear();
+  });
 }
 
 void FakeHttpServer::set_default(FakeResponse response) {

@@ -63,6 +63,7 @@ struct FakeResponse {
   std::string body;
   std::chrono::milliseconds delay{0};  // answer this long after the request arrived
   bool close_connection = false;       // send Connection: close and close after answering
+  bool held = false;                   // answer only once release_held() was called
 
   static FakeResponse json(int status, std::string body);
   static FakeResponse text(int status, std::string body);
@@ -76,6 +77,10 @@ struct FakeResponse {
   FakeResponse&& header(std::string name, std::string value) &&;
   FakeResponse& after(std::chrono::milliseconds d) &;
   FakeResponse&& after(std::chrono::milliseconds d) &&;
+  // Holds the answer until FakeHttpServer::release_held(): "the API has not
+  // answered yet" for as long as the test needs, on any machine.
+  FakeResponse& hold() &;
+  FakeResponse&& hold() &&;
 };
 
 using FakeResponder = std::function<FakeResponse(const RecordedRequest&)>;
@@ -114,6 +119,8 @@ class FakeHttpServer {
   Route on(std::string method, std::string path, FakeResponder responder);
   // The answer to unscripted requests (default: 404 error shape).
   void set_default(FakeResponse response);
+  // Sends every held answer now, and answers later held ones at once.
+  void release_held();
   // Forgets scripts and recorded requests.
   void reset();
 
