@@ -21,6 +21,17 @@ std::string hook_wf(const std::string& id, const std::string& path, const std::s
     "nodes":[{"id":"r","type":"respond","params":{"value":{"answer":")" + answer + R"("}}}]})";
 }
 
+// Polls GET /v1/runs/{id} (bounded) until its status is `want`; returns the last one.
+std::string await_run_status(ServerFixture& f, const std::string& id, const std::string& want) {
+  std::string status;
+  famulor::test::eventually([&] {
+    auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
+    status = run["status"].is_string() ? run["status"].as_string() : "";
+    return status == want;
+  });
+  return status;
+}
+
 }  // namespace
 
 TEST_CASE("a workflow PUT through the API survives a restart and a file with the same id wins", "[server][workflows]") {
@@ -87,13 +98,7 @@ TEST_CASE("a synchronous hook past its timeout answers 504 with the run id and t
   REQUIRE_FALSE(id.empty());
   CHECK(ServerFixture::json(r)["error"]["code"].as_string() == "timeout");
   // Still going, durably: the 504 may come before the run reached its wait (slow machine).
-  std::string status;
-  famulor::test::eventually([&] {
-    auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
-    status = run["status"].as_string();
-    return status == "waiting";
-  });
-  CHECK(status == "waiting");
+  CHECK(await_run_status(f, id, "waiting") == "waiting");
   CHECK(f.send("POST", "/v1/hooks/slow2", "{}").status == 504);  // serve's sync_timeout
 }
 
@@ -135,13 +140,7 @@ TEST_CASE("an accepted run stays durable across a restart of serve and resumes",
   std::string id = ServerFixture::json(accepted)["run_ids"].as_array()[0].as_string();
   f.restart();
   // Resumed from the store, still sleeping (resumed runs are dispatched on pool threads: poll).
-  std::string status;
-  famulor::test::eventually([&] {
-    auto run = ServerFixture::json(f.send("GET", "/v1/runs/" + id, "", {{"Authorization", "Bearer " + f.token("viewer")}}));
-    status = run["status"].as_string();
-    return status == "waiting";
-  });
-  CHECK(status == "waiting");
+  CHECK(await_run_status(f, id, "waiting") == "waiting");
   auto cancel = f.send("POST", "/v1/runs/" + id + "/cancel", "", {{"Authorization", "Bearer " + f.token("operator")}});
   CHECK(cancel.status == 200);
 }

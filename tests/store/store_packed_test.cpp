@@ -10,22 +10,11 @@
 
 using namespace famulor;
 using famulor::test::accept_one;
+using famulor::test::cp;
 using famulor::test::new_run;
 using famulor::test::open_store;
 
 namespace {
-
-store::Checkpoint cp(const std::string& run, const std::string& node, NodeStatus st, Value output = {}) {
-  store::Checkpoint c;
-  c.run_id = run;
-  c.node_id = node;
-  c.status = st;
-  c.output = std::move(output);
-  c.attempts = 1;
-  c.started_ms = 1'000'000;
-  c.finished_ms = 1'000'250;
-  return c;
-}
 
 // Raw counts from the file, read by a connection of the test's own.
 std::int64_t count(const std::filesystem::path& db, const std::string& sql) {

@@ -5,6 +5,7 @@
 
 using namespace famulor;
 using famulor::test::accept_one;
+using famulor::test::cp;
 using famulor::test::new_run;
 using famulor::test::open_store;
 
@@ -16,18 +17,6 @@ Value three_node_workflow(std::string extra = {}) {
                         {"nodes", Value::array({Value::object({{"id", "a"}, {"type", "set"}}),
                                                 Value::object({{"id", "b"}, {"type", "http.request"}}),
                                                 Value::object({{"id", "c"}, {"type", "respond"}})})}});
-}
-
-store::Checkpoint cp(const std::string& run, const std::string& node, NodeStatus st, Value output = {}) {
-  store::Checkpoint c;
-  c.run_id = run;
-  c.node_id = node;
-  c.status = st;
-  c.output = std::move(output);
-  c.attempts = 1;
-  c.started_ms = 1'000'000;
-  c.finished_ms = 1'000'250;
-  return c;
 }
 
 }  // namespace

@@ -31,4 +31,17 @@ inline store::AcceptRequest accept_one(store::NewRun run, std::string key = {}) 
   return req;
 }
 
+// A finished node's checkpoint with fixed timings (1 attempt, 250 ms).
+inline store::Checkpoint cp(const std::string& run, const std::string& node, NodeStatus st, Value output = {}) {
+  store::Checkpoint c;
+  c.run_id = run;
+  c.node_id = node;
+  c.status = st;
+  c.output = std::move(output);
+  c.attempts = 1;
+  c.started_ms = 1'000'000;
+  c.finished_ms = 1'000'250;
+  return c;
+}
+
 }  // namespace famulor::test
