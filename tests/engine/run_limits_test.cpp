@@ -15,6 +15,21 @@
 using namespace famulor;
 using namespace famulor::test;
 
+namespace {
+
+// Emits event "go" with payload {"n": i}; the run it started.
+RunHandle emit_go(Engine& engine, int i) {
+  Event ev;
+  ev.type = "event";
+  ev.name = "go";
+  ev.payload = Value::object({{"n", i}});
+  auto r = engine.emit(std::move(ev));
+  REQUIRE(r.ok());
+  return r->front();
+}
+
+}  // namespace
+
 TEST_CASE("settings.concurrency runs one at a time, in order, the others wait queued", "[reliability][engine]") {
   EngineOptions o;
   o.threads = 2;
@@ -37,13 +52,7 @@ TEST_CASE("settings.concurrency runs one at a time, in order, the others wait qu
   REQUIRE(engine.start().ok());
   std::vector<RunHandle> runs;
   for (int i = 0; i < 3; ++i) {
-    Event ev;
-    ev.type = "event";
-    ev.name = "go";
-    ev.payload = Value::object({{"n", i}});
-    auto r = engine.emit(std::move(ev));
-    REQUIRE(r.ok());
-    runs.push_back(r->front());
+    runs.push_back(emit_go(engine, i));
   }
   CHECK(runs[1].snapshot().status == RunStatus::queued);
   CHECK(runs[2].snapshot().status == RunStatus::queued);
@@ -155,13 +164,7 @@ TEST_CASE("queued runs are stored: after a stop they resume on the next start, t
     install(engine, wf);
     REQUIRE(engine.start().ok());
     for (int i = 0; i < 3; ++i) {
-      Event ev;
-      ev.type = "event";
-      ev.name = "go";
-      ev.payload = Value::object({{"n", i}});
-      auto r = engine.emit(std::move(ev));
-      REQUIRE(r.ok());
-      ids.push_back(r->front().id());
+      ids.push_back(emit_go(engine, i).id());
     }
     CHECK(await_status(engine, ids[0], RunStatus::waiting) == RunStatus::waiting);  // in its wait node
     CHECK(engine.get_run(ids[2])->status == RunStatus::queued);
