@@ -72,6 +72,17 @@ Result<std::shared_ptr<const CompiledWorkflow>> compile_body(const CompiledWorkf
   return std::shared_ptr<const CompiledWorkflow>(std::move(body));
 }
 
+// The built-in types whose attempts touch nothing outside their run: they compute
+// an output from params and predecessors (see nodes/builtin_nodes.hpp). Such nodes
+// may run before the run's accept is committed (EngineImpl::accept_early_and_launch):
+// if the process dies first, nobody outside ever saw them run.
+bool runs_inside_the_run(std::string_view type) {
+  static constexpr std::string_view kTypes[] = {"set", "if", "switch", "merge", "filter", "fail", "respond", "noop"};
+  for (std::string_view t : kTypes)
+    if (t == type) return true;
+  return false;
+}
+
 Status compile_node(CompiledWorkflow& cw, const NodeSpec& spec, const Resolver& resolver, const CompileContext& ctx,
                     const std::string& path, CompiledNode& cn) {
   cn.id = spec.id;
@@ -157,6 +168,7 @@ Status compile_node(CompiledWorkflow& cw, const NodeSpec& spec, const Resolver& 
   if (!made.value()) return internal_error("node '" + spec.id + "': the factory returned no node");
   cn.impl = std::move(made.value());
   cn.builtin = dynamic_cast<BuiltinNode*>(cn.impl.get());
+  cn.before_accept = cn.builtin && runs_inside_the_run(cn.type) && cn.retry.max_attempts == 1 && !cn.cache;
   return {};
 }
 

@@ -62,6 +62,9 @@ struct CompiledNode {
   std::optional<std::chrono::milliseconds> timeout;
   OnError on_error = OnError::stop;
   bool disabled = false;
+  // It may run before its run's accept is committed: a built-in with no effect
+  // outside the run (no call out, no timer, no child run), without retries.
+  bool before_accept = false;
   std::optional<CachePolicy> cache;  // the node's `cache` key
   // `fallback` (used when the node's retries are exhausted): a value template, or
   // the index of a sibling node run in its place.

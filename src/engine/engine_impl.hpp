@@ -193,6 +193,10 @@ class EngineImpl {
                                                    const std::string& dedupe_key, bool internal,
                                                    const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr,
                                                    bool start_here = false);
+  // accept_and_launch for an event without a dedupe key: the runs start while the
+  // accept commits (see runs.cpp).
+  Result<std::vector<RunHandle>> accept_early_and_launch(std::vector<std::shared_ptr<RunShared>> runs, bool reserved,
+                                                         bool start_here);
   bool matches(const CompiledWorkflow& wf, const Event& ev) const;
   // `at_start`: from start() (a schedule catches up on missed slots), else from
   // install() into a running engine (it starts afresh).

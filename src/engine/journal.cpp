@@ -59,8 +59,56 @@ store::Checkpoint Journal::record_of(const RunShared& run, int node) {
   return cp;
 }
 
+Journal::PendingAccept Journal::accept_early(const std::vector<std::shared_ptr<RunShared>>& runs) {
+  auto wait = std::make_shared<PendingAccept::Wait>();
+  store::AcceptRequest req;
+  req.runs.reserve(runs.size());
+  for (const auto& run : runs) {
+    run->early = std::make_shared<store::EarlyOutcome>();
+    run->accept_pending.store(true, std::memory_order_release);
+    req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, run->trigger, run->started_ms, run->early});
+  }
+  store_->accept(std::move(req), [wait](Result<store::AcceptResult> r) {
+    std::lock_guard lk(wait->m);
+    wait->result.emplace(std::move(r));
+    wait->cv.notify_all();
+  });
+  return PendingAccept{std::move(wait)};
+}
+
+Result<store::AcceptResult> Journal::PendingAccept::wait() {
+  std::unique_lock lk(w->m);
+  w->cv.wait(lk, [&] { return w->result.has_value(); });
+  return std::move(*w->result);
+}
+
+void Journal::accepted(RunShared& run) {
+  run.accept_pending.store(false, std::memory_order_release);
+  if (!store_ || run.recorded_early) return;
+  // What the run did while its accept was queued, now after the accept.
+  const bool final = run.final_flag.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < run.size(); ++i) {
+    const NodeSlot& s = run.slots[i];
+    if (final ? (s.status == NodeStatus::pending || s.status == NodeStatus::running) : !s.resolved) continue;
+    checkpoint(run, static_cast<int>(i));
+  }
+  if (final) finish(run);
+}
+
+std::vector<store::Checkpoint> Journal::final_records(const RunShared& run) {
+  std::vector<store::Checkpoint> out;
+  out.reserve(run.size());
+  for (std::size_t i = 0; i < run.size(); ++i) {
+    const NodeSlot& s = run.slots[i];
+    if (s.status == NodeStatus::pending || s.status == NodeStatus::running) continue;
+    out.push_back(record_of(run, static_cast<int>(i)));
+    if (!s.output.is_null()) s.output.dump_to(out.back().output_json);
+  }
+  return out;
+}
+
 void Journal::checkpoint(const RunShared& run, int node) {
-  if (!store_ || run.deferred_record) return;
+  if (!store_ || run.deferred_record || run.accept_pending.load(std::memory_order_relaxed)) return;
   // The output is written as JSON straight from the slot, not copied first.
   store::Checkpoint cp = record_of(run, node);
   const Value& out = run.slots[static_cast<std::size_t>(node)].output;
@@ -69,29 +117,15 @@ void Journal::checkpoint(const RunShared& run, int node) {
 }
 
 void Journal::waiting(const RunShared& run, int node, std::int64_t due_ms) {
-  if (!store_ || run.is_item || run.deferred_record) return;
+  if (!store_ || run.is_item || run.deferred_record || run.accept_pending.load(std::memory_order_relaxed)) return;
   store::Checkpoint cp = record_of(run, node);
   cp.status = NodeStatus::waiting;
   cp.due_ms = due_ms;
   store_->checkpoint(std::move(cp));
 }
 
-void Journal::finish(const RunShared& run) {
+void Journal::finish(RunShared& run) {
   if (!store_) return;
-  if (run.deferred_record) {
-    // A latency-path run: accepted, checkpointed and finished in one go, after
-    // its answer. Queued in this order on the store's one writer.
-    store::AcceptRequest req;
-    req.runs.push_back(store::NewRun{run.id, run.wf->id, run.wf->version, run.trigger, run.started_ms});
-    store_->accept(std::move(req), [](const Result<store::AcceptResult>&) {});
-    for (std::size_t i = 0; i < run.size(); ++i) {
-      const NodeSlot& s = run.slots[i];
-      if (s.status == NodeStatus::pending || s.status == NodeStatus::running) continue;
-      store::Checkpoint cp = record_of(run, static_cast<int>(i));
-      if (!s.output.is_null()) s.output.dump_to(cp.output_json);
-      store_->checkpoint(std::move(cp));
-    }
-  }
   store::RunOutcome o;
   o.run_id = run.id;
   o.status = run.status;
@@ -99,6 +133,20 @@ void Journal::finish(const RunShared& run) {
   o.error_code = run.error_code;
   o.error = run.error;
   o.finished_ms = run.finished_ms;
+  if (run.accept_pending.load(std::memory_order_relaxed)) {
+    // Finished before its accept was committed: the accept writes it finished when
+    // not written yet; else accepted() records it after the commit.
+    if (run.early && store_->finish_early(*run.early, o, final_records(run))) run.recorded_early = true;
+    return;
+  }
+  if (run.deferred_record) {
+    // A latency-path run: accepted, checkpointed and finished in one go, after
+    // its answer. Queued in this order on the store's one writer.
+    store::AcceptRequest req;
+    req.runs.push_back(store::NewRun{run.id, run.wf->id, run.wf->version, run.trigger, run.started_ms, nullptr});
+    store_->accept(std::move(req), [](const Result<store::AcceptResult>&) {});
+    for (auto& cp : final_records(run)) store_->checkpoint(std::move(cp));
+  }
   store_->finish_run(std::move(o));
 }
 

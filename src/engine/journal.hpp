@@ -18,7 +18,10 @@
 // Thread-safety: every member may be called from any thread.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +55,25 @@ class Journal {
   Result<store::AcceptResult> accept(const std::string& dedupe_key,
                                      const std::vector<std::shared_ptr<RunShared>>& runs,
                                      const ScheduleSlot* slot = nullptr);
+  // An early start: queues the accept of `runs` (an event without a dedupe key,
+  // not yet started) and returns at once, so that the runs can start while the
+  // store commits. Until accepted() each run keeps its records to itself and
+  // parks its nodes that act outside the run (RunShared::accept_pending); a run
+  // that finishes meanwhile is written finished by the accept itself
+  // (store::EarlyOutcome). wait() blocks for the commit.
+  struct PendingAccept {
+    struct Wait {
+      std::mutex m;
+      std::condition_variable cv;
+      std::optional<Result<store::AcceptResult>> result;
+    };
+    std::shared_ptr<Wait> w;
+    Result<store::AcceptResult> wait();
+  };
+  PendingAccept accept_early(const std::vector<std::shared_ptr<RunShared>>& runs);
+  // The accept of an early-started run is committed: queues what the run recorded
+  // meanwhile (unless the accept wrote it finished). Under run.m.
+  void accepted(RunShared& run);
   // The last slot recorded for a schedule-triggered workflow; 0 when it never
   // fired, and always 0 in memory.
   Result<std::int64_t> last_schedule_slot(const std::string& workflow);
@@ -65,13 +87,15 @@ class Journal {
   // backoff): recorded `waiting` so that a restart resumes the timer. Called
   // under run.m; must not block.
   void waiting(const RunShared& run, int node, std::int64_t due_ms);
-  // `run` is final. Called without locks.
-  void finish(const RunShared& run);
+  // `run` is final. Called under run.m.
+  void finish(RunShared& run);
 
   // The checkpoint record of one resolved node (also what resume expects back).
   static store::Checkpoint make_checkpoint(const RunShared& run, int node);
 
  private:
+  // The records of every node that ran or was decided (not pending/running), outputs as JSON.
+  static std::vector<store::Checkpoint> final_records(const RunShared& run);
   // make_checkpoint without the output.
   static store::Checkpoint record_of(const RunShared& run, int node);
   store::Store* store_;

@@ -34,6 +34,10 @@
 #include "famulor/status.hpp"
 #include "famulor/value.hpp"
 
+namespace famulor::store {
+struct EarlyOutcome;
+}
+
 namespace famulor::detail {
 
 class EngineImpl;
@@ -100,8 +104,19 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   // engine releases the run (so the engine and its pool are alive). Must not throw.
   std::function<void(RunShared&, const Value* response, bool final)> latency_hook;
 
+  // An early start (EngineImpl::accept_early_and_launch): the run started while its
+  // accept waits for the store's commit. Until the commit, nodes with an effect
+  // outside the run wait (parked), nothing is queued to the store, and an outcome
+  // reached meanwhile is handed to the accept (store::EarlyOutcome). Set before
+  // the run starts; cleared under m once the accept is committed.
+  std::atomic<bool> accept_pending{false};
+  std::shared_ptr<store::EarlyOutcome> early;  // immutable once the run starts
+
   // ---- guarded by m ----
   std::mutex m;
+  std::vector<int> parked;           // nodes waiting for the accept's commit (accept_pending)
+  bool recorded_early = false;       // the accept wrote the run finished (store::Store::finish_early)
+  bool error_workflows_due = false;  // failed before the commit: its error workflows start after it
   std::condition_variable cv;
   std::unique_ptr<NodeSlot[]> slots;
   int unresolved = 0;

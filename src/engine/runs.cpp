@@ -94,6 +94,8 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
   const bool reserve = !internal && !runs.empty();
   if (reserve)
     if (Status s = limits.reserve(runs.size()); !s.ok()) return s;
+  if (journal.enabled() && dedupe_key.empty() && !slot && !internal && !runs.empty())
+    return accept_early_and_launch(std::move(runs), reserve, start_here);
   if (journal.enabled()) {
     auto accepted = journal.accept(dedupe_key, runs, slot);
     if (!accepted.ok() || accepted.value().duplicate)
@@ -113,6 +115,47 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
   if (Status s = launch(runs, internal, reserve, start_here); !s.ok()) return s;
   handles.reserve(runs.size());
   for (auto& r : runs) handles.emplace_back(std::move(r));
+  return handles;
+}
+
+// The runs start while the store commits their accept (Journal::accept_early):
+// their first built-in nodes overlap the commit, and a run that is done before the
+// writer gets to its accept is written once, finished. Nothing leaves the run
+// before the commit (its calls out, timers, child runs and error workflows wait
+// for it), so a crash before the commit loses only work nobody saw, as it loses
+// the event that was never acknowledged.
+Result<std::vector<RunHandle>> EngineImpl::accept_early_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
+                                                                   bool reserved, bool start_here) {
+  Journal::PendingAccept pending = journal.accept_early(runs);
+  Status launched = launch(runs, false, reserved, start_here);
+  auto accepted = pending.wait();
+  if (!accepted.ok()) {  // never acknowledged: whatever the runs did is dropped with them
+    for (auto& r : runs) {
+      {
+        std::lock_guard lk(r->m);
+        r->parked.clear();
+      }
+      halt_run(*r, RunStatus::cancelled, Status(accepted.status().code(), "not accepted: " + accepted.status().message()));
+    }
+    return accepted.status();
+  }
+  // Stopping: the accept stands (the runs resume at the next start), as after a crash.
+  if (!launched.ok()) return launched;
+  std::vector<RunHandle> handles;
+  handles.reserve(runs.size());
+  for (auto& r : runs) {
+    std::vector<int> parked;
+    bool error_workflows = false;
+    {
+      std::lock_guard lk(r->m);
+      journal.accepted(*r);
+      parked.swap(r->parked);
+      error_workflows = std::exchange(r->error_workflows_due, false);
+    }
+    if (error_workflows) start_error_workflows(*r);
+    resume_parked(r, parked, start_here);
+    handles.emplace_back(std::move(r));
+  }
   return handles;
 }
 

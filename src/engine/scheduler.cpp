@@ -136,6 +136,10 @@ void finalize(RunShared& run, RunStatus st, const Status& why, After& a) {
   a.finalized = true;
   a.release = run.started;
   a.start_error_workflows = st == RunStatus::failed && !run.is_item && !run.suspended.load() && run.started;
+  if (a.start_error_workflows && run.accept_pending.load(std::memory_order_relaxed)) {
+    run.error_workflows_due = true;  // an effect outside the run: after the accept's commit
+    a.start_error_workflows = false;
+  }
   run.final_flag.store(true, std::memory_order_release);
   if (!run.is_item) run.engine->run_finished(run);  // takes runs_mu_ (after run.m: allowed)
   run.settled = true;  // waiters wake once the engine has recorded the run
@@ -386,8 +390,19 @@ enum class Attempt { done, pending, handoff };
 
 // Runs one attempt of node v: done when `r` holds its result now, pending when it
 // completes later, handoff when it must run on a pool thread (see start_run).
+// True when node v must wait for its run's accept to be committed (it was parked:
+// resume_parked starts it then).
+bool park_until_accepted(RunShared& run, int v) {
+  if (!run.accept_pending.load(std::memory_order_acquire)) return false;
+  std::lock_guard lk(run.m);
+  if (!run.accept_pending.load(std::memory_order_relaxed)) return false;
+  run.parked.push_back(v);
+  return true;
+}
+
 Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
   const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(v)];
+  if (!cn.before_accept && park_until_accepted(*run, v)) return Attempt::pending;
   Result<Value> p = cn.params.evaluate(run->eval_env());
   if (!p.ok()) {
     r.status = Status(p.status().code(), "params: " + p.status().message());
@@ -557,6 +572,16 @@ void complete_call(const std::shared_ptr<CallState>& call, NodeResult result) {
   }
   after_unlock(*run, a);
   if (a.next >= 0) drive(run, a.next);
+}
+
+void resume_parked(const std::shared_ptr<RunShared>& run, const std::vector<int>& nodes, bool on_this_thread) {
+  if (nodes.empty()) return;
+  const bool here = on_this_thread && run->engine->on_engine_thread();
+  for (std::size_t i = here ? 1 : 0; i < nodes.size(); ++i) {
+    std::lock_guard lk(run->m);
+    if (!run->final_flag.load(std::memory_order_relaxed)) post_node(run, nodes[i]);
+  }
+  if (here) drive(run, nodes[0]);
 }
 
 void halt_run(RunShared& run, RunStatus status, Status why) {

@@ -17,6 +17,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "engine/run_state.hpp"
 
@@ -33,6 +34,10 @@ void start_run(const std::shared_ptr<RunShared>& run, bool on_this_thread = fals
 // Completes an asynchronous attempt (NodeCall::succeed/fail, timeouts). Later
 // completions of the same attempt are ignored.
 void complete_call(const std::shared_ptr<CallState>& call, NodeResult result);
+
+// Starts the nodes that waited for the run's accept (RunShared::parked), once it is
+// committed; with `on_this_thread` on a pool thread the first runs here.
+void resume_parked(const std::shared_ptr<RunShared>& run, const std::vector<int>& nodes, bool on_this_thread);
 
 // Ends a run now with `status` (cancelled or failed): running nodes see
 // cancelled() and are recorded `cancelled`, nothing new starts. No-op when final.

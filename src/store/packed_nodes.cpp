@@ -58,8 +58,14 @@ E enum_field(const Value& rec, std::string_view key, E max) {
 Record make_record(const Checkpoint& cp, std::string_view output, std::string_view input) {
   Record r;
   r.text.reserve(192 + cp.node_id.size() + cp.port.size() + cp.error.size() + output.size() + input.size());
-  r.text += "{\"node\":";
-  detail::write_json_string(r.text, cp.node_id);
+  append_record(r.text, cp, output, input, &r);
+  return r;
+}
+
+void append_record(std::string& out, const Checkpoint& cp, std::string_view output, std::string_view input,
+                   Record* positions) {
+  out += "{\"node\":";
+  detail::write_json_string(out, cp.node_id);
   // The integers, written into a buffer first (one append, not one per field).
   char buf[256];
   char* p = put_int(buf, "status", static_cast<std::int64_t>(cp.status));
@@ -68,23 +74,26 @@ Record make_record(const Checkpoint& cp, std::string_view output, std::string_vi
   if (cp.finished_ms) p = put_int(p, "finished_ms", cp.finished_ms);
   if (cp.due_ms) p = put_int(p, "due_ms", cp.due_ms);
   if (cp.error_code != StatusCode::ok) p = put_int(p, "error_code", static_cast<std::int64_t>(cp.error_code));
-  r.text.append(buf, p);
-  if (!cp.port.empty()) add_text(r.text, "port", cp.port);
-  if (!cp.error.empty()) add_text(r.text, "error", cp.error);
+  out.append(buf, p);
+  if (!cp.port.empty()) add_text(out, "port", cp.port);
+  if (!cp.error.empty()) add_text(out, "error", cp.error);
   if (!input.empty()) {
-    r.text += ",\"input\":";
-    r.input_pos = r.text.size();
-    r.input_len = input.size();
-    r.text += input;
+    out += ",\"input\":";
+    if (positions) {
+      positions->input_pos = out.size();
+      positions->input_len = input.size();
+    }
+    out += input;
   }
   if (!output.empty()) {
-    r.text += ",\"output\":";
-    r.output_pos = r.text.size();
-    r.output_len = output.size();
-    r.text += output;
+    out += ",\"output\":";
+    if (positions) {
+      positions->output_pos = out.size();
+      positions->output_len = output.size();
+    }
+    out += output;
   }
-  r.text += '}';
-  return r;
+  out += '}';
 }
 
 std::vector<Checkpoint> unpack(std::string_view run_id, std::string_view text) {

@@ -36,6 +36,10 @@ struct Record {
 };
 
 Record make_record(const Checkpoint& cp, std::string_view output, std::string_view input);
+// The same record appended to `out` (an element of a packed array); `positions`,
+// when given, receives where output and input start in `out`.
+void append_record(std::string& out, const Checkpoint& cp, std::string_view output, std::string_view input,
+                   Record* positions = nullptr);
 
 // The checkpoints of packed array `text` (run_id set on each; the later of two
 // records of one node wins). Throws sql::SqlError(data_loss) when it is not a

@@ -42,6 +42,7 @@ class SqliteStore final : public Store {
   Status delete_workflow(const std::string& id) override;
 
   void accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) override;
+  bool finish_early(EarlyOutcome& early, const RunOutcome& outcome, const std::vector<Checkpoint>& nodes) override;
   void checkpoint(Checkpoint cp, Done done) override;
   void finish_run(RunOutcome outcome, Done done) override;
   Status flush() override;
@@ -118,6 +119,9 @@ class SqliteStore final : public Store {
   static void unpack_all(std::vector<Item>& batch, std::size_t begin, std::size_t end);
   void apply(sql::Db& db, Item& item);
   static void write_checkpoint_row(sql::Db& db, const CheckpointItem& c);
+  // Inserts a run whose EarlyOutcome is finished as one final row; false (and the
+  // EarlyOutcome marked written) when the accept must write it open.
+  static bool insert_finished_run(sql::Db& db, const NewRun& r);
   static void complete(Item& item) noexcept;
   // Runs fn on the writer connection (queued behind everything before it) and
   // waits for its Status.

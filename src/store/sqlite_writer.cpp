@@ -14,6 +14,11 @@ namespace {
 constexpr const char* kSelectDedupe = "SELECT run_ids FROM dedupe WHERE key = ?1";
 constexpr const char* kInsertRun =
     "INSERT INTO runs(id, workflow, version, status, created_ms) VALUES(?1, ?2, ?3, 0, ?4)";
+// A run that finished before its accept was written (EarlyOutcome): one row, final.
+// Its status is final, so the partial index runs_open never holds it.
+constexpr const char* kInsertFinishedRun =
+    "INSERT INTO runs(id, workflow, version, status, created_ms, response, error_code, error, finished_ms, nodes) "
+    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 // Right after kInsertRun: its seq is last_insert_rowid().
 constexpr const char* kInsertTrigger = "INSERT INTO run_triggers(seq, trigger) VALUES(last_insert_rowid(), ?1)";
 constexpr const char* kInsertDedupe = "INSERT INTO dedupe(key, run_ids, created_ms) VALUES(?1, ?2, ?3)";
@@ -72,6 +77,39 @@ void SqliteStore::accept(AcceptRequest request, std::function<void(Result<Accept
     request.runs[i].trigger = Value();
   }
   enqueue(Item{AcceptItem{std::move(request), std::move(triggers), std::move(done), {}}, {}});
+}
+
+bool SqliteStore::finish_early(EarlyOutcome& early, const RunOutcome& o, const std::vector<Checkpoint>& nodes) {
+  {
+    std::lock_guard lk(early.m);
+    if (early.state != EarlyOutcome::State::open) return false;  // before building the text
+  }
+  // The text is built here, on the engine's thread: the writer only binds it.
+  std::string text;
+  if (!nodes.empty()) {
+    std::size_t n = 2;
+    for (const Checkpoint& cp : nodes) n += 160 + cp.node_id.size() + cp.output_json.size() + cp.error.size();
+    text.reserve(n);
+    text += '[';
+    for (const Checkpoint& cp : nodes) {
+      if (text.size() > 1) text += ',';
+      const std::string output = cp.output_json.empty() ? json_text(cp.output) : std::string();
+      packed::append_record(text, cp, cp.output_json.empty() ? std::string_view(output) : cp.output_json,
+                            json_text(cp.input));
+    }
+    text += ']';
+  }
+  std::string response = json_text(o.response);
+  std::lock_guard lk(early.m);
+  if (early.state != EarlyOutcome::State::open) return false;
+  early.state = EarlyOutcome::State::finished;
+  early.status = static_cast<int>(o.status);
+  early.error_code = static_cast<int>(o.error_code);
+  early.error = o.error;
+  early.finished_ms = o.finished_ms;
+  early.response_json = std::move(response);
+  early.nodes_json = std::move(text);
+  return true;
 }
 
 void SqliteStore::checkpoint(Checkpoint cp, Done done) {
@@ -244,6 +282,30 @@ void SqliteStore::unpack_all(std::vector<Item>& batch, std::size_t begin, std::s
   }
 }
 
+bool SqliteStore::insert_finished_run(sql::Db& db, const NewRun& r) {
+  EarlyOutcome& e = *r.early;
+  std::lock_guard lk(e.m);
+  // Written open: from now on the run's records are queued after this accept.
+  // (Written again the same way when the batch is retried item by item.)
+  if (e.state != EarlyOutcome::State::finished) {
+    e.state = EarlyOutcome::State::written;
+    return false;
+  }
+  db.prepare(kInsertFinishedRun)
+      .bind_static(1, r.id)
+      .bind_static(2, r.workflow)
+      .bind(3, r.workflow_version)
+      .bind(4, static_cast<std::int64_t>(e.status))
+      .bind(5, r.created_ms)
+      .bind_static(6, e.response_json, true)
+      .bind(7, static_cast<std::int64_t>(e.error_code))
+      .bind_static(8, e.error, true)
+      .bind(9, e.finished_ms)
+      .bind_static(10, e.nodes_json, true)
+      .run();
+  return true;
+}
+
 void SqliteStore::write_checkpoint_row(sql::Db& db, const CheckpointItem& c) {
   const Checkpoint& cp = c.cp;
   db.prepare(kUpsertCheckpoint)
@@ -282,12 +344,13 @@ void SqliteStore::apply(sql::Db& db, Item& item) {
     if (!req.dedupe_key.empty()) ids.reserve(req.runs.size());
     for (std::size_t i = 0; i < req.runs.size(); ++i) {
       const NewRun& r = req.runs[i];
-      db.prepare(kInsertRun)
-          .bind_static(1, r.id)
-          .bind_static(2, r.workflow)
-          .bind(3, r.workflow_version)
-          .bind(4, r.created_ms)
-          .run();
+      if (!r.early || !insert_finished_run(db, r))
+        db.prepare(kInsertRun)
+            .bind_static(1, r.id)
+            .bind_static(2, r.workflow)
+            .bind(3, r.workflow_version)
+            .bind(4, r.created_ms)
+            .run();
       if (!a->triggers[i].empty()) db.prepare(kInsertTrigger).bind_static(1, a->triggers[i]).run();
       a->result.run_ids.push_back(r.id);
       if (!req.dedupe_key.empty()) ids.emplace_back(r.id);

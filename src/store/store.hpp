@@ -37,12 +37,37 @@
 
 namespace famulor::store {
 
+// The meeting point of a run that executes while its accept waits for the writer
+// (the engine starts a run before its accept is committed when its first nodes
+// have no effect outside the run: Journal). When the run finishes before the
+// writer writes the accept, Store::finish_early hands its outcome and node
+// records over here and the writer inserts the run finished, in one row, instead
+// of an open row now and an update later. Guarded by m.
+struct EarlyOutcome {
+  enum class State {
+    open,      // the accept is not written yet
+    finished,  // finish_early filled in the fields below: the accept writes them
+    written,   // the accept was written open: the run's records follow it as usual
+  };
+  std::mutex m;
+  State state = State::open;
+  int status = 0;             // RunStatus
+  int error_code = 0;         // StatusCode
+  std::string error;
+  std::int64_t finished_ms = 0;
+  std::string response_json;  // "" = null
+  std::string nodes_json;     // the node records, packed (store/packed_nodes.hpp); "" = none
+};
+
 struct NewRun {
   std::string id;
   std::string workflow;
   std::int64_t workflow_version = 0;
   Value trigger;
   std::int64_t created_ms = 0;
+  // Set when the engine may finish the run before the accept is written (see
+  // EarlyOutcome); null otherwise.
+  std::shared_ptr<EarlyOutcome> early;
 };
 
 struct AcceptRequest {
@@ -185,6 +210,16 @@ class Store {
   virtual void accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) = 0;
   // Blocking form of accept().
   Result<AcceptResult> accept_sync(AcceptRequest request);
+
+  // The run of an accept queued with NewRun::early finished before that accept was
+  // written: hands over its outcome and node records (resolved nodes, in order)
+  // so that the accept writes the run finished. False when too late (the accept
+  // is written already, or this store does not do it): the caller then records
+  // the run with checkpoint() and finish_run() once the accept is committed.
+  virtual bool finish_early(EarlyOutcome& early, const RunOutcome& outcome, const std::vector<Checkpoint>& nodes) {
+    (void)early, (void)outcome, (void)nodes;
+    return false;
+  }
 
   virtual void checkpoint(Checkpoint cp, Done done = {}) = 0;
   // Records the run's outcome unless one is recorded already (see cancel_run;
