@@ -8,7 +8,8 @@ famulor_test(test_store
 # The engine with a store: restart, resume, durable timers.
 famulor_test(test_store_engine
   ${CMAKE_CURRENT_LIST_DIR}/durable_engine_test.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/durable_wait_test.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/durable_wait_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/early_accept_test.cpp)
 
 # Operating on runs with a store: retry, cancel, list; error workflows.
 famulor_test(test_run_ops
