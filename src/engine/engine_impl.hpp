@@ -186,9 +186,10 @@ class EngineImpl {
   // Registers and starts accepted runs; fails when the engine is not accepting
   // (`internal`: child runs of running runs, accepted until the engine closes).
   // `reserved`: limits.reserve() was called for them.
-  // `start_here`: see emit().
+  // `start_here`: see emit(); `here_on_any_thread`: the runs' built-in nodes start
+  // on the calling thread even when it is not a pool thread.
   Status launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal = false, bool reserved = false,
-                bool start_here = false);
+                bool start_here = false, bool here_on_any_thread = false);
   Result<std::vector<RunHandle>> accept_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
                                                    const std::string& dedupe_key, bool internal,
                                                    const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr,

@@ -64,7 +64,7 @@ bool EngineImpl::matches(const CompiledWorkflow& wf, const Event& ev) const {
 }
 
 Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, bool internal, bool reserved,
-                          bool start_here) {
+                          bool start_here, bool here_on_any_thread) {
   {
     std::lock_guard lk(runs_mu_);
     if (closed_ || (!internal && !accepting_)) {
@@ -76,7 +76,7 @@ Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, b
   // A run over a concurrency limit stays queued; finished() starts it later.
   // Started here only on a pool thread: elsewhere (a host's thread) connector
   // nodes would hand off anyway, and the caller should not pay for the run.
-  const bool here = start_here && pool.running_in_this_thread();
+  const bool here = here_on_any_thread || (start_here && pool.running_in_this_thread());
   for (const auto& r : runs) {
     if (!limits.admit(r, reserved)) continue;
     metrics::run_started(r->wf->id);
@@ -127,7 +127,10 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
 Result<std::vector<RunHandle>> EngineImpl::accept_early_and_launch(std::vector<std::shared_ptr<RunShared>> runs,
                                                                    bool reserved, bool start_here) {
   Journal::PendingAccept pending = journal.accept_early(runs);
-  Status launched = launch(runs, false, reserved, start_here);
+  // The caller waits for the commit anyway: its thread runs the built-in nodes
+  // meanwhile (up to the first that parks or must go to the pool), which spares
+  // a pool thread's wake-up per run.
+  Status launched = launch(runs, false, reserved, start_here, true);
   auto accepted = pending.wait();
   if (!accepted.ok()) {  // never acknowledged: whatever the runs did is dropped with them
     for (auto& r : runs) {
