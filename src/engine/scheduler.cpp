@@ -31,7 +31,8 @@ struct Work {
 
 // What is collected under the run lock and done after it.
 struct After {
-  int next = -1;  // node to run inline on this thread
+  int next = -1;          // node to run inline on this thread
+  std::vector<int> more;  // built-in nodes to run inline after it (fan-out)
   bool finalized = false;
   bool release = false;
   bool start_error_workflows = false;  // a top-level run failed (see EngineImpl::start_error_workflows)
@@ -59,7 +60,7 @@ Outcome prefilled_outcome(const NodeSlot& s) {
 }
 
 void post_node(const std::shared_ptr<RunShared>& run, int node);
-void drive(std::shared_ptr<RunShared> run, int node);
+void drive(std::shared_ptr<RunShared> run, int node, std::vector<int> more = {});
 
 // Closes an attempt under the run lock: no new resources, its timers destroyed now
 // (while the engine is certainly alive), its children halted after the unlock.
@@ -189,16 +190,21 @@ void drain(RunShared& run, std::vector<Work>& work, After& a, std::vector<int>& 
 }
 
 // Posts the ready nodes (under the run lock, so that a post never races the run's
-// finalization); keeps one for this thread when allowed.
+// finalization); keeps one for this thread when allowed, and with it the other
+// built-ins: they complete at once (or defer), so running them here in turn costs
+// less than waking a pool thread for each.
 void dispatch_ready(const std::shared_ptr<RunShared>& run, std::vector<int>& ready, After& a, bool allow_inline) {
   if (run->final_flag.load(std::memory_order_relaxed)) return;
-  std::size_t i = 0;
-  if (allow_inline && !ready.empty() && t_drive_depth < kMaxNesting &&
-      (t_caller_inline || run->engine->on_engine_thread())) {
-    a.next = ready[0];
-    i = 1;
+  const bool here = allow_inline && !ready.empty() && t_drive_depth < kMaxNesting &&
+                    (t_caller_inline || run->engine->on_engine_thread());
+  for (int v : ready) {
+    if (here && a.next < 0)
+      a.next = v;
+    else if (here && run->wf->nodes[static_cast<std::size_t>(v)].builtin)
+      a.more.push_back(v);
+    else
+      post_node(run, v);
   }
-  for (; i < ready.size(); ++i) post_node(run, ready[i]);
 }
 
 std::chrono::milliseconds backoff(const RetryPolicy& p, int failed_attempts) {
@@ -463,20 +469,31 @@ struct DepthGuard {
   ~DepthGuard() { --t_drive_depth; }
 };
 
-void drive(std::shared_ptr<RunShared> run, int v) {
+// Runs node v on this thread, then what it enables inline (dispatch_ready), then
+// the nodes in `more` (dispatched to this thread already).
+void drive(std::shared_ptr<RunShared> run, int v, std::vector<int> more) {
   DepthGuard guard;
   int chain = 0;
   std::vector<int> ready;
-  while (v >= 0) {
+  for (;;) {
+    if (v < 0) {
+      if (more.empty()) return;
+      v = more.back();
+      more.pop_back();
+    }
     if (run->final_flag.load(std::memory_order_acquire)) return;
     NodeResult r;
     Attempt at = attempt(run, v, r);
     if (at == Attempt::handoff) {
       std::lock_guard lk(run->m);
       if (!run->final_flag.load(std::memory_order_relaxed)) post_node(run, v);
-      return;
+      v = -1;
+      continue;
     }
-    if (at == Attempt::pending) return;
+    if (at == Attempt::pending) {
+      v = -1;
+      continue;
+    }
     After a;
     ready.clear();
     {
@@ -487,6 +504,7 @@ void drive(std::shared_ptr<RunShared> run, int v) {
     }
     after_unlock(*run, a);
     v = a.next;
+    more.insert(more.end(), a.more.begin(), a.more.end());
   }
 }
 
@@ -533,7 +551,7 @@ void start_run(const std::shared_ptr<RunShared>& run_sp, bool on_this_thread) {
     dispatch_ready(run_sp, ready, a, on_this_thread);
   }
   after_unlock(run, a);
-  if (a.next >= 0) drive(run_sp, a.next);
+  if (a.next >= 0) drive(run_sp, a.next, std::move(a.more));
 }
 
 void complete_call(const std::shared_ptr<CallState>& call, NodeResult result) {
@@ -571,7 +589,7 @@ void complete_call(const std::shared_ptr<CallState>& call, NodeResult result) {
     dispatch_ready(run, ready, a, true);
   }
   after_unlock(*run, a);
-  if (a.next >= 0) drive(run, a.next);
+  if (a.next >= 0) drive(run, a.next, std::move(a.more));
 }
 
 void resume_parked(const std::shared_ptr<RunShared>& run, const std::vector<int>& nodes, bool on_this_thread) {
