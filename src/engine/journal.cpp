@@ -44,10 +44,10 @@ store::Checkpoint Journal::make_checkpoint(const RunShared& run, int node) {
   return cp;
 }
 
-store::Checkpoint Journal::record_of(const RunShared& run, int node) {
+store::Checkpoint Journal::record_of(const RunShared& run, int node, bool with_run_id) {
   const NodeSlot& s = run.slots[static_cast<std::size_t>(node)];
   store::Checkpoint cp;
-  cp.run_id = run.id;
+  if (with_run_id) cp.run_id = run.id;
   cp.node_id = run.wf->nodes[static_cast<std::size_t>(node)].id;
   cp.status = s.status;
   cp.port = s.port;
@@ -95,14 +95,17 @@ void Journal::accepted(RunShared& run) {
   if (final) finish(run);
 }
 
-std::vector<store::Checkpoint> Journal::final_records(const RunShared& run) {
+std::vector<store::Checkpoint> Journal::final_records(const RunShared& run, bool borrow) {
   std::vector<store::Checkpoint> out;
   out.reserve(run.size());
   for (std::size_t i = 0; i < run.size(); ++i) {
     const NodeSlot& s = run.slots[i];
     if (s.status == NodeStatus::pending || s.status == NodeStatus::running) continue;
-    out.push_back(record_of(run, static_cast<int>(i)));
-    if (!s.output.is_null()) s.output.dump_to(out.back().output_json);
+    out.push_back(record_of(run, static_cast<int>(i), !borrow));
+    if (borrow)
+      out.back().output_ref = &s.output;
+    else if (!s.output.is_null())
+      s.output.dump_to(out.back().output_json);
   }
   return out;
 }
@@ -136,7 +139,8 @@ void Journal::finish(RunShared& run) {
   if (run.accept_pending.load(std::memory_order_relaxed)) {
     // Finished before its accept was committed: the accept writes it finished when
     // not written yet; else accepted() records it after the commit.
-    if (run.early && store_->finish_early(*run.early, o, final_records(run))) run.recorded_early = true;
+    // The records borrow the slots' outputs: written into the accept's text now.
+    if (run.early && store_->finish_early(*run.early, o, final_records(run, true))) run.recorded_early = true;
     return;
   }
   if (run.deferred_record) {
@@ -145,7 +149,7 @@ void Journal::finish(RunShared& run) {
     store::AcceptRequest req;
     req.runs.push_back(store::NewRun{run.id, run.wf->id, run.wf->version, run.trigger, run.started_ms, nullptr});
     store_->accept(std::move(req), [](const Result<store::AcceptResult>&) {});
-    for (auto& cp : final_records(run)) store_->checkpoint(std::move(cp));
+    for (auto& cp : final_records(run, false)) store_->checkpoint(std::move(cp));
   }
   store_->finish_run(std::move(o));
 }

@@ -95,9 +95,11 @@ class Journal {
 
  private:
   // The records of every node that ran or was decided (not pending/running), outputs as JSON.
-  static std::vector<store::Checkpoint> final_records(const RunShared& run);
+  // `borrow`: without run ids, outputs by reference (Checkpoint::output_ref), for
+  // Store::finish_early; else owned (output_json), to be queued.
+  static std::vector<store::Checkpoint> final_records(const RunShared& run, bool borrow);
   // make_checkpoint without the output.
-  static store::Checkpoint record_of(const RunShared& run, int node);
+  static store::Checkpoint record_of(const RunShared& run, int node, bool with_run_id = true);
   store::Store* store_;
 };
 

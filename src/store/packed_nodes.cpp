@@ -63,7 +63,7 @@ Record make_record(const Checkpoint& cp, std::string_view output, std::string_vi
 }
 
 void append_record(std::string& out, const Checkpoint& cp, std::string_view output, std::string_view input,
-                   Record* positions) {
+                   Record* positions, const Value* output_value) {
   out += "{\"node\":";
   detail::write_json_string(out, cp.node_id);
   // The integers, written into a buffer first (one append, not one per field).
@@ -85,7 +85,12 @@ void append_record(std::string& out, const Checkpoint& cp, std::string_view outp
     }
     out += input;
   }
-  if (!output.empty()) {
+  if (output_value) {
+    if (!output_value->is_null()) {
+      out += ",\"output\":";
+      output_value->dump_to(out);
+    }
+  } else if (!output.empty()) {
     out += ",\"output\":";
     if (positions) {
       positions->output_pos = out.size();

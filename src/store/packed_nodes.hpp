@@ -38,8 +38,9 @@ struct Record {
 Record make_record(const Checkpoint& cp, std::string_view output, std::string_view input);
 // The same record appended to `out` (an element of a packed array); `positions`,
 // when given, receives where output and input start in `out`.
+// With `output_value`, the output is written from it (and `output` is ignored).
 void append_record(std::string& out, const Checkpoint& cp, std::string_view output, std::string_view input,
-                   Record* positions = nullptr);
+                   Record* positions = nullptr, const Value* output_value = nullptr);
 
 // The checkpoints of packed array `text` (run_id set on each; the later of two
 // records of one node wins). Throws sql::SqlError(data_loss) when it is not a

@@ -88,11 +88,16 @@ bool SqliteStore::finish_early(EarlyOutcome& early, const RunOutcome& o, const s
   std::string text;
   if (!nodes.empty()) {
     std::size_t n = 2;
-    for (const Checkpoint& cp : nodes) n += 160 + cp.node_id.size() + cp.output_json.size() + cp.error.size();
+    for (const Checkpoint& cp : nodes) n += 192 + cp.node_id.size() + cp.output_json.size() + cp.error.size();
     text.reserve(n);
     text += '[';
     for (const Checkpoint& cp : nodes) {
       if (text.size() > 1) text += ',';
+      if (cp.output_ref) {
+        packed::append_record(text, cp, {}, cp.input.is_null() ? std::string() : json_text(cp.input), nullptr,
+                              cp.output_ref);
+        continue;
+      }
       const std::string output = cp.output_json.empty() ? json_text(cp.output) : std::string();
       packed::append_record(text, cp, cp.output_json.empty() ? std::string_view(output) : cp.output_json,
                             json_text(cp.input));

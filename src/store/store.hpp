@@ -95,6 +95,9 @@ struct Checkpoint {
   // The output as compact JSON text, when the caller can write it without copying
   // the Value (the engine does); when set, `output` is not read.
   std::string output_json;
+  // Store::finish_early only: the output, read during that call (neither output
+  // nor output_json is then read; the caller keeps the Value alive meanwhile).
+  const Value* output_ref = nullptr;
   std::string port;
   StatusCode error_code = StatusCode::ok;
   std::string error;
