@@ -51,7 +51,7 @@ RunRecord RunShared::snapshot() {
   r.trigger = trigger_ref();
   std::lock_guard lk(m);
   r.status = status;
-  r.response = response;
+  r.response = response_value();
   r.response_status = response_status;
   r.response_headers = response_headers;
   r.error_code = error_code;

@@ -268,7 +268,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
   const auto now = std::chrono::steady_clock::now();
   s.finished_ms = run.wall_ms(now);
   s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
-  metrics::node_finished(cn.type, r.status.ok() ? "succeeded" : "failed", now - s.t0);
+  cn.durations->observe(r.status.ok(), now - s.t0);
   thread_local std::vector<Work> work;  // drain() calls out to nothing that could re-enter
   work.clear();
   if (r.status.ok()) {
@@ -284,7 +284,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
     if (cn.cache && !r.from_cache) remember_in_cache(run, cn, s);
     if (r.respond && !run.responded) {
       run.responded = true;
-      run.response = s.output;
+      run.response_node = v;
       if (run.latency_hook) {
         a.responded = true;
         a.response = s.output;

@@ -79,6 +79,8 @@ class SetNode final : public BuiltinNode {
     }
     Value result = base.is_object() ? base : Value::object();
     const Value& fields = param(ctx.params(), "fields");
+    // One allocation for the members (most fields are new top-level keys).
+    if (fields.is_object()) result.as_object().reserve(result.as_object().size() + fields.as_object().size());
     if (fields.is_object())
       for (const auto& [path, v] : fields.as_object()) set_path(result, path, v);
     out.output = std::move(result);
@@ -110,6 +112,10 @@ class MergeNode final : public BuiltinNode {
         }
     } else if (mode == "object") {
       Object o;
+      std::size_t members = 0;  // at most: one allocation for them
+      for (int p : preds)
+        if (const Value* v = ctx.output_of(p); v && v->is_object()) members += v->as_object().size();
+      o.reserve(members);
       for (int p : preds)
         if (const Value* v = ctx.output_of(p); v && v->is_object())
           for (const auto& [k, val] : v->as_object()) o.set(k, val);
