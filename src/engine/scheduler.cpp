@@ -388,13 +388,12 @@ enum class Attempt { done, pending, handoff };
 // completes later, handoff when it must run on a pool thread (see start_run).
 Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
   const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(v)];
-  Result<Value> p = cn.params.evaluate(run->eval_env());
-  if (!p.ok()) {
-    r.status = Status(p.status().code(), "params: " + p.status().message());
+  Value params;
+  if (Status st = cn.params.evaluate(run->eval_env(), params); !st.ok()) {
+    r.status = Status(st.code(), "params: " + st.message());
     r.final_error = true;  // the same params fail the same way on every attempt
     return Attempt::done;
   }
-  Value params = std::move(p.value());
   if (cn.raw_params.is_object()) {
     if (!params.is_object()) params = Value::object();
     for (const auto& [k, val] : cn.raw_params.as_object()) params.as_object().set(k, val);

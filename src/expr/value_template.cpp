@@ -151,12 +151,15 @@ const std::vector<int>& ValueTemplate::node_refs() const noexcept { return impl_
 
 Result<Value> ValueTemplate::evaluate(const EvalEnv& env) const {
   Value out;
-  Status st = detail::guarded([&] {
+  if (Status st = evaluate(env, out); !st.ok()) return st;
+  return out;
+}
+
+Status ValueTemplate::evaluate(const EvalEnv& env, Value& out) const {
+  return detail::guarded([&] {
     detail::EvalCtx ctx(env);
     return detail::eval_node(impl_->root, ctx, out);
   });
-  if (!st.ok()) return st;
-  return out;
 }
 
 }  // namespace famulor::expr
