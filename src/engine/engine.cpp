@@ -43,23 +43,20 @@ expr::EvalEnv RunShared::eval_env() const {
   return env;
 }
 
-// Every Value is copy-constructed in place (a copy assignment to a null Value
-// would build a temporary and move it).
+// Values are copy-constructed in place where they can be (a copy assignment to a
+// null Value builds a temporary and moves it). The trigger is immutable: copied
+// before the lock.
 RunRecord RunShared::snapshot() {
+  RunRecord r{.id = id, .workflow = wf->id, .workflow_version = wf->version, .trigger = trigger_ref()};
   std::lock_guard lk(m);
-  RunRecord r{.id = id,
-              .workflow = wf->id,
-              .workflow_version = wf->version,
-              .status = status,
-              .trigger = trigger_ref(),
-              .response = response_value(),
-              .response_status = response_status,
-              .response_headers = response_headers,
-              .error_code = error_code,
-              .error = error,
-              .started_at_ms = started_ms,
-              .finished_at_ms = finished_ms,
-              .nodes = {}};
+  r.status = status;
+  r.response = response_value();
+  r.response_status = response_status;
+  r.response_headers = response_headers;
+  r.error_code = error_code;
+  r.error = error;
+  r.started_at_ms = started_ms;
+  r.finished_at_ms = finished_ms;
   r.nodes.reserve(size());
   for (std::size_t i = 0; i < size(); ++i) {
     const NodeSlot& s = slots[i];
