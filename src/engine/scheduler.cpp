@@ -29,6 +29,10 @@ struct Work {
   Outcome outcome;
 };
 
+// drain()'s work list, reused by this thread (no allocation per node): drain()
+// calls out to nothing that could start or continue a run on this thread.
+thread_local std::vector<Work> t_work;
+
 // What is collected under the run lock and done after it.
 struct After {
   int next = -1;  // node to run inline on this thread
@@ -269,7 +273,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
   s.finished_ms = run.wall_ms(now);
   s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
   cn.durations->observe(r.status.ok(), now - s.t0);
-  thread_local std::vector<Work> work;  // drain() calls out to nothing that could re-enter
+  std::vector<Work>& work = t_work;
   work.clear();
   if (r.status.ok()) {
     s.status = NodeStatus::succeeded;
@@ -502,7 +506,8 @@ void start_run(const std::shared_ptr<RunShared>& run_sp, bool on_this_thread) {
     run.unresolved = static_cast<int>(run.size()) - run.wf->fallback_only;
     for (std::size_t i = 0; i < run.size(); ++i)
       run.slots[i].remaining = static_cast<int>(run.wf->nodes[i].in_edges.size());
-    std::vector<Work> work;
+    std::vector<Work>& work = t_work;
+    work.clear();
     for (int r : run.wf->roots) become_ready(run, r, a, work, ready);
     drain(run, work, a, ready);
     if (!run.final_flag.load(std::memory_order_relaxed) && run.wf->timeout && !run.is_item) {

@@ -94,7 +94,9 @@ class MergeNode final : public BuiltinNode {
     std::string mode = ctx.params().get_string("mode", "object");
     const CompiledNode& cn = ctx.node();
     const auto& edges = ctx.run().wf->edges;
+    // Predecessors in edge order, each once (two edges may come from one node's ports).
     std::vector<int> preds;
+    preds.reserve(cn.in_edges.size());
     for (int e : cn.in_edges) {
       int from = edges[static_cast<std::size_t>(e)].from;
       if (std::find(preds.begin(), preds.end(), from) == preds.end()) preds.push_back(from);
