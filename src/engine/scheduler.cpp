@@ -390,10 +390,11 @@ enum class Attempt { done, pending, handoff };
 
 // Runs one attempt of node v: done when `r` holds its result now, pending when it
 // completes later, handoff when it must run on a pool thread (see start_run).
-Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
+// `env` is run->eval_env().
+Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r, const expr::EvalEnv& env) {
   const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(v)];
   Value params;
-  if (Status st = cn.params.evaluate(run->eval_env(), params); !st.ok()) {
+  if (Status st = cn.params.evaluate(env, params); !st.ok()) {
     r.status = Status(st.code(), "params: " + st.message());
     r.final_error = true;  // the same params fail the same way on every attempt
     return Attempt::done;
@@ -455,10 +456,11 @@ void drive(std::shared_ptr<RunShared> run, int v) {
   DepthGuard guard;
   int chain = 0;
   std::vector<int> ready;
+  const expr::EvalEnv env = run->eval_env();  // the same for every node of the run
   while (v >= 0) {
     if (run->final_flag.load(std::memory_order_acquire)) return;
     NodeResult r;
-    Attempt at = attempt(run, v, r);
+    Attempt at = attempt(run, v, r, env);
     if (at == Attempt::handoff) {
       std::lock_guard lk(run->m);
       if (!run->final_flag.load(std::memory_order_relaxed)) post_node(run, v);
