@@ -7,7 +7,22 @@
 #include <memory>
 
 namespace famulor::metrics {
+namespace detail {
+
+// One labelled series (named in metrics.hpp so that hot paths can cache it).
+struct Series {
+  explicit Series(std::string k, std::size_t buckets) : key(std::move(k)), bucket_counts(buckets) {}
+  const std::string key;
+  std::atomic<std::uint64_t> count{0};   // counter value, or histogram count
+  std::atomic<std::uint64_t> sum_ns{0};  // histograms
+  std::vector<std::atomic<std::uint64_t>> bucket_counts;  // non-cumulative
+};
+
+}  // namespace detail
+
 namespace {
+
+using detail::Series;
 
 constexpr char kSep = '\x1f';  // between label values inside a series key
 
@@ -17,14 +32,6 @@ constexpr std::array<double, 16> kDurationBounds = {0.0005, 0.001, 0.0025, 0.005
                                                     0.25,   0.5,   1,      2.5,   5,    10,   30,    60};
 constexpr std::array<double, 14> kInjectionBounds = {0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                      0.01,    0.025,  0.05,    0.1,    0.25,  0.5,    1};
-
-struct Series {
-  explicit Series(std::string k, std::size_t buckets) : key(std::move(k)), bucket_counts(buckets) {}
-  const std::string key;
-  std::atomic<std::uint64_t> count{0};   // counter value, or histogram count
-  std::atomic<std::uint64_t> sum_ns{0};  // histograms
-  std::vector<std::atomic<std::uint64_t>> bucket_counts;  // non-cumulative
-};
 
 // One metric name with its label names; series found lock-free by key.
 class Family {
@@ -58,8 +65,9 @@ class Family {
 
   void inc(std::string_view key) { at(key).count.fetch_add(1, std::memory_order_relaxed); }
 
-  void observe(std::string_view key, std::chrono::nanoseconds d) {
-    Series& s = at(key);
+  void observe(std::string_view key, std::chrono::nanoseconds d) { observe(at(key), d); }
+
+  void observe(Series& s, std::chrono::nanoseconds d) {
     double secs = std::chrono::duration<double>(d).count();
     std::size_t b = 0;
     while (b < nbounds_ && secs > bounds_[b]) ++b;
@@ -205,6 +213,50 @@ void run_finished(std::string_view workflow, std::string_view status, std::chron
 
 void node_finished(std::string_view node_type, std::string_view status, std::chrono::nanoseconds duration) {
   registry().node_duration.observe(key2(node_type, status), duration);
+}
+
+void NodeDurations::observe(bool succeeded, std::chrono::nanoseconds duration) {
+  std::atomic<Series*>& cached = succeeded ? succeeded_ : failed_;
+  Series* s = cached.load(std::memory_order_acquire);
+  Family& f = registry().node_duration;
+  if (s == nullptr) {
+    s = &f.at(key2(type_, succeeded ? "succeeded" : "failed"));
+    cached.store(s, std::memory_order_release);  // the same series whichever thread stores first
+  }
+  f.observe(*s, duration);
+}
+
+namespace {
+
+// The series of `key` in `f`, looked up on the first call only.
+Series& cached_series(Family& f, std::atomic<Series*>& cache, std::string_view key) {
+  Series* s = cache.load(std::memory_order_acquire);
+  if (s == nullptr) {
+    s = &f.at(key);
+    cache.store(s, std::memory_order_release);  // the same series whichever thread stores first
+  }
+  return *s;
+}
+
+}  // namespace
+
+void WorkflowRuns::started() {
+  cached_series(registry().runs_started, started_, workflow_).count.fetch_add(1, std::memory_order_relaxed);
+}
+
+void WorkflowRuns::finished(std::string_view status, std::size_t status_index, std::chrono::nanoseconds duration) {
+  Registry& r = registry();
+  if (status_index < kStatuses) {
+    Series* s = finished_[status_index].load(std::memory_order_acquire);
+    if (s == nullptr) {
+      s = &r.runs_finished.at(key2(workflow_, status));
+      finished_[status_index].store(s, std::memory_order_release);
+    }
+    s->count.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    r.runs_finished.inc(key2(workflow_, status));
+  }
+  r.run_duration.observe(cached_series(r.run_duration, duration_, workflow_), duration);
 }
 
 void connector_call(std::string_view app, std::string_view operation, bool error) {

@@ -87,6 +87,7 @@ Status compile_node(CompiledWorkflow& cw, const NodeSpec& spec, const Resolver& 
                     const std::string& path, CompiledNode& cn) {
   cn.id = spec.id;
   cn.type = spec.type;
+  cn.durations = std::make_unique<metrics::NodeDurations>(spec.type);
   cn.spec = &spec;
   cn.join = spec.join;
   cn.retry = spec.retry;
@@ -240,6 +241,7 @@ Result<std::shared_ptr<const CompiledWorkflow>> compile_workflow(Workflow workfl
   cw->workflow = std::move(workflow);
   const Workflow& wf = cw->workflow;
   cw->id = wf.id();
+  cw->run_metrics = std::make_unique<metrics::WorkflowRuns>(cw->id);
   cw->version = ctx_in.version > 0 ? ctx_in.version : wf.version();
   CompileContext ctx = ctx_in;
   if (const Value* v = wf.settings().find("vars")) cw->vars = *v;

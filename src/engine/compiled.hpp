@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/metrics.hpp"
 #include "engine/node_cache.hpp"
 #include "expr/expr.hpp"
 #include "famulor/node.hpp"
@@ -71,6 +72,7 @@ struct CompiledNode {
   std::optional<expr::ValueTemplate> fallback_value;
   int fallback_node = -1;
   int fallback_for = -1;  // this node is the fallback of that node: it runs only in its place
+  std::unique_ptr<metrics::NodeDurations> durations;  // the node type's duration series
 
   const ItemTemplate* item_template(std::string_view name) const noexcept;
 };
@@ -92,6 +94,8 @@ struct CompiledWorkflow {
   bool store_transcript = true;                      // settings.store_transcript
   std::optional<expr::Template> trigger_filter;      // trigger.filter
   bool is_body = false;               // a foreach body: node indices >= nodes.size() are the outer run's
+  // The workflow's run metrics (top-level workflows; null for a foreach body).
+  std::unique_ptr<metrics::WorkflowRuns> run_metrics;
   int index_of(std::string_view node_id) const noexcept;
 };
 

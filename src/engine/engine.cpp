@@ -43,15 +43,14 @@ expr::EvalEnv RunShared::eval_env() const {
   return env;
 }
 
+// Values are copy-constructed in place where they can be (a copy assignment to a
+// null Value builds a temporary and moves it). The trigger is immutable: copied
+// before the lock.
 RunRecord RunShared::snapshot() {
-  RunRecord r;
-  r.id = id;
-  r.workflow = wf->id;
-  r.workflow_version = wf->version;
-  r.trigger = trigger_ref();
+  RunRecord r{.id = id, .workflow = wf->id, .workflow_version = wf->version, .trigger = trigger_ref()};
   std::lock_guard lk(m);
   r.status = status;
-  r.response = response;
+  r.response = response_value();
   r.response_status = response_status;
   r.response_headers = response_headers;
   r.error_code = error_code;
@@ -61,20 +60,18 @@ RunRecord RunShared::snapshot() {
   r.nodes.reserve(size());
   for (std::size_t i = 0; i < size(); ++i) {
     const NodeSlot& s = slots[i];
-    NodeRecord n;
-    n.id = wf->nodes[i].id;
-    n.status = s.status;
-    n.input = s.input.is_null() && s.call ? s.call->params : s.input;
-    n.output = s.output;
-    n.port = s.port;
-    n.error_code = s.error_code;
-    n.error = s.error;
-    n.attempts = s.attempts;
-    n.started_at_ms = s.started_ms;
-    n.finished_at_ms = s.finished_ms;
-    n.duration_ms = s.duration_ms;
-    n.cached = s.from_cache;
-    r.nodes.push_back(std::move(n));
+    r.nodes.push_back(NodeRecord{.id = wf->nodes[i].id,
+                                 .status = s.status,
+                                 .input = s.input.is_null() && s.call ? s.call->params : s.input,
+                                 .output = s.output,
+                                 .port = s.port,
+                                 .error_code = s.error_code,
+                                 .error = s.error,
+                                 .attempts = s.attempts,
+                                 .started_at_ms = s.started_ms,
+                                 .finished_at_ms = s.finished_ms,
+                                 .duration_ms = s.duration_ms,
+                                 .cached = s.from_cache});
   }
   return r;
 }

@@ -132,7 +132,7 @@ void Journal::finish(RunShared& run) {
   store::RunOutcome o;
   o.run_id = run.id;
   o.status = run.status;
-  o.response = run.response;
+  o.response = run.response_value();
   o.error_code = run.error_code;
   o.error = run.error;
   o.finished_ms = run.finished_ms;

@@ -124,6 +124,9 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   bool started = false;  // start_run ran (the engine counts the run until it is final)
   bool settled = false;  // final and recorded by the engine (RunHandle::wait returns)
   bool responded = false;
+  // The respond node whose output is the response (a resolved slot's output does
+  // not change: no copy is kept), or -1: then `response` (a restored run's).
+  int response_node = -1;
   Value response;
   int response_status = 0;  // the respond node's `status` param (0 = not given)
   Value response_headers;   // and its `headers` (an object, or null)
@@ -150,6 +153,10 @@ struct RunShared : std::enable_shared_from_this<RunShared> {
   // nodes belong to the outer run of a foreach body), or nullptr.
   const Value* output_of(int index) const noexcept;
   const Value* output_by_id(std::string_view node_id) const noexcept;
+  // The respond node's value (null when none ran); under m, or once final.
+  const Value& response_value() const noexcept {
+    return response_node >= 0 ? slots[static_cast<std::size_t>(response_node)].output : response;
+  }
   // The run's record as it is now (takes m).
   RunRecord snapshot();
   // The base environment for evaluating this run's templates (no item unless an item run).

@@ -79,7 +79,7 @@ Status EngineImpl::launch(const std::vector<std::shared_ptr<RunShared>>& runs, b
   const bool here = here_on_any_thread || (start_here && pool.running_in_this_thread());
   for (const auto& r : runs) {
     if (!limits.admit(r, reserved)) continue;
-    metrics::run_started(r->wf->id);
+    r->wf->run_metrics->started();
     start_run(r, here);
   }
   return {};
@@ -264,14 +264,14 @@ Result<RunHandle> EngineImpl::resume(const store::UnfinishedRun& u, std::shared_
 void EngineImpl::run_finished(RunShared& run) {
   if (!run.suspended.load()) {
     journal.finish(run);
-    metrics::run_finished(run.wf->id, to_string(run.status),
+    run.wf->run_metrics->finished(to_string(run.status), static_cast<std::size_t>(run.status),
                           std::chrono::milliseconds(run.finished_ms - run.started_ms));
   }
   // Its slot goes to the next queued runs, started on the pool (not under this
   // run's lock).
   for (auto& next : limits.finished(run))
     pool.post([next]() mutable {
-      metrics::run_started(next->wf->id);
+      next->wf->run_metrics->started();
       start_run(next);
     });
   std::shared_ptr<RunShared> evicted;  // destroyed after the lock

@@ -29,6 +29,10 @@ struct Work {
   Outcome outcome;
 };
 
+// drain()'s work list, reused by this thread (no allocation per node): drain()
+// calls out to nothing that could start or continue a run on this thread.
+thread_local std::vector<Work> t_work;
+
 // What is collected under the run lock and done after it.
 struct After {
   int next = -1;          // node to run inline on this thread
@@ -278,8 +282,8 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
   const auto now = std::chrono::steady_clock::now();
   s.finished_ms = run.wall_ms(now);
   s.duration_ms = std::chrono::duration<double, std::milli>(now - s.t0).count();
-  metrics::node_finished(cn.type, r.status.ok() ? "succeeded" : "failed", now - s.t0);
-  thread_local std::vector<Work> work;  // drain() calls out to nothing that could re-enter
+  cn.durations->observe(r.status.ok(), now - s.t0);
+  std::vector<Work>& work = t_work;
   work.clear();
   if (r.status.ok()) {
     s.status = NodeStatus::succeeded;
@@ -294,7 +298,7 @@ void handle_result(const std::shared_ptr<RunShared>& run_sp, int v, NodeResult& 
     if (cn.cache && !r.from_cache) remember_in_cache(run, cn, s);
     if (r.respond && !run.responded) {
       run.responded = true;
-      run.response = s.output;
+      run.response_node = v;
       if (run.latency_hook) {
         a.responded = true;
         a.response = s.output;
@@ -394,8 +398,6 @@ void after_unlock(RunShared& run, After& a) {
 
 enum class Attempt { done, pending, handoff };
 
-// Runs one attempt of node v: done when `r` holds its result now, pending when it
-// completes later, handoff when it must run on a pool thread (see start_run).
 // True when node v must wait for its run's accept to be committed (it was parked:
 // resume_parked starts it then).
 bool park_until_accepted(RunShared& run, int v) {
@@ -406,16 +408,18 @@ bool park_until_accepted(RunShared& run, int v) {
   return true;
 }
 
-Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r) {
+// Runs one attempt of node v: done when `r` holds its result now, pending when it
+// completes later (or was parked), handoff when it must run on a pool thread (see
+// start_run). `env` is run->eval_env().
+Attempt attempt(const std::shared_ptr<RunShared>& run, int v, NodeResult& r, const expr::EvalEnv& env) {
   const CompiledNode& cn = run->wf->nodes[static_cast<std::size_t>(v)];
   if (!cn.before_accept && park_until_accepted(*run, v)) return Attempt::pending;
-  Result<Value> p = cn.params.evaluate(run->eval_env());
-  if (!p.ok()) {
-    r.status = Status(p.status().code(), "params: " + p.status().message());
+  Value params;
+  if (Status st = cn.params.evaluate(env, params); !st.ok()) {
+    r.status = Status(st.code(), "params: " + st.message());
     r.final_error = true;  // the same params fail the same way on every attempt
     return Attempt::done;
   }
-  Value params = std::move(p.value());
   if (cn.raw_params.is_object()) {
     if (!params.is_object()) params = Value::object();
     for (const auto& [k, val] : cn.raw_params.as_object()) params.as_object().set(k, val);
@@ -475,6 +479,7 @@ void drive(std::shared_ptr<RunShared> run, int v, std::vector<int> more) {
   DepthGuard guard;
   int chain = 0;
   std::vector<int> ready;
+  const expr::EvalEnv env = run->eval_env();  // the same for every node of the run
   for (;;) {
     if (v < 0) {
       if (more.empty()) return;
@@ -483,7 +488,7 @@ void drive(std::shared_ptr<RunShared> run, int v, std::vector<int> more) {
     }
     if (run->final_flag.load(std::memory_order_acquire)) return;
     NodeResult r;
-    Attempt at = attempt(run, v, r);
+    Attempt at = attempt(run, v, r, env);
     if (at == Attempt::handoff) {
       std::lock_guard lk(run->m);
       if (!run->final_flag.load(std::memory_order_relaxed)) post_node(run, v);
@@ -536,7 +541,8 @@ void start_run(const std::shared_ptr<RunShared>& run_sp, bool on_this_thread) {
     run.unresolved = static_cast<int>(run.size()) - run.wf->fallback_only;
     for (std::size_t i = 0; i < run.size(); ++i)
       run.slots[i].remaining = static_cast<int>(run.wf->nodes[i].in_edges.size());
-    std::vector<Work> work;
+    std::vector<Work>& work = t_work;
+    work.clear();
     for (int r : run.wf->roots) become_ready(run, r, a, work, ready);
     drain(run, work, a, ready);
     if (!run.final_flag.load(std::memory_order_relaxed) && run.wf->timeout && !run.is_item) {

@@ -7,10 +7,7 @@
 
 namespace famulor::expr::detail {
 
-const Value& null_value() noexcept {
-  static const Value null;
-  return null;
-}
+constinit const Value g_null_value;
 
 Status EvalCtx::steps_exhausted() const {
   return {StatusCode::resource_exhausted,

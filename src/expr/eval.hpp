@@ -20,8 +20,10 @@
 
 namespace famulor::expr::detail {
 
-// The shared null every missing path points at.
-const Value& null_value() noexcept;
+// The shared null every missing path points at (constant-initialized: no guard
+// to check per use, and usable from any static initializer).
+extern const Value g_null_value;
+inline const Value& null_value() noexcept { return g_null_value; }
 
 // A value that is either borrowed (points into the environment, which outlives the
 // evaluation) or owned. Moving keeps the distinction valid.

@@ -127,6 +127,9 @@ class ValueTemplate {
   bool is_literal() const noexcept;  // nothing to evaluate: evaluate() copies the value
   const std::vector<int>& node_refs() const noexcept;
   Result<Value> evaluate(const EvalEnv& env) const;
+  // The same into `out` (the scheduler's per-node path: no Result to move the
+  // value through). On error `out` holds a partial value.
+  Status evaluate(const EvalEnv& env, Value& out) const;
 
  private:
   struct Impl;

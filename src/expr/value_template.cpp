@@ -93,24 +93,23 @@ Status eval_node(const VNode& n, detail::EvalCtx& ctx, Value& out) {
     case VNode::Kind::text:
       if (Status st = n.tmpl.evaluate(ctx, out); !st.ok()) return {st.code(), n.path + ": " + st.message()};
       return {};
+    // Containers are built in place: each child is evaluated straight into its
+    // element (no temporary Value moved per member).
     case VNode::Kind::array: {
-      Array a;
-      a.resize(n.kids.size());
+      out = Value(Array(n.kids.size()));
+      Array& a = out.as_array();
       for (std::size_t i = 0; i < n.kids.size(); ++i) {
         if (Status st = eval_node(n.kids[i], ctx, a[i]); !st.ok()) return st;
       }
-      out = Value(std::move(a));
       return {};
     }
     case VNode::Kind::object: {
-      Object o;
+      out = Value(Object());
+      Object& o = out.as_object();
       o.reserve(n.kids.size());
       for (std::size_t i = 0; i < n.kids.size(); ++i) {
-        Value v;
-        if (Status st = eval_node(n.kids[i], ctx, v); !st.ok()) return st;
-        o.append(n.keys[i], std::move(v));
+        if (Status st = eval_node(n.kids[i], ctx, o.append(n.keys[i], Value())); !st.ok()) return st;
       }
-      out = Value(std::move(o));
       return {};
     }
   }
@@ -152,12 +151,15 @@ const std::vector<int>& ValueTemplate::node_refs() const noexcept { return impl_
 
 Result<Value> ValueTemplate::evaluate(const EvalEnv& env) const {
   Value out;
-  Status st = detail::guarded([&] {
+  if (Status st = evaluate(env, out); !st.ok()) return st;
+  return out;
+}
+
+Status ValueTemplate::evaluate(const EvalEnv& env, Value& out) const {
+  return detail::guarded([&] {
     detail::EvalCtx ctx(env);
     return detail::eval_node(impl_->root, ctx, out);
   });
-  if (!st.ok()) return st;
-  return out;
 }
 
 }  // namespace famulor::expr

@@ -79,6 +79,8 @@ class SetNode final : public BuiltinNode {
     }
     Value result = base.is_object() ? base : Value::object();
     const Value& fields = param(ctx.params(), "fields");
+    // One allocation for the members (most fields are new top-level keys).
+    if (fields.is_object()) result.as_object().reserve(result.as_object().size() + fields.as_object().size());
     if (fields.is_object())
       for (const auto& [path, v] : fields.as_object()) set_path(result, path, v);
     out.output = std::move(result);
@@ -92,7 +94,9 @@ class MergeNode final : public BuiltinNode {
     std::string mode = ctx.params().get_string("mode", "object");
     const CompiledNode& cn = ctx.node();
     const auto& edges = ctx.run().wf->edges;
+    // Predecessors in edge order, each once (two edges may come from one node's ports).
     std::vector<int> preds;
+    preds.reserve(cn.in_edges.size());
     for (int e : cn.in_edges) {
       int from = edges[static_cast<std::size_t>(e)].from;
       if (std::find(preds.begin(), preds.end(), from) == preds.end()) preds.push_back(from);
@@ -110,6 +114,10 @@ class MergeNode final : public BuiltinNode {
         }
     } else if (mode == "object") {
       Object o;
+      std::size_t members = 0;  // at most: one allocation for them
+      for (int p : preds)
+        if (const Value* v = ctx.output_of(p); v && v->is_object()) members += v->as_object().size();
+      o.reserve(members);
       for (int p : preds)
         if (const Value* v = ctx.output_of(p); v && v->is_object())
           for (const auto& [k, val] : v->as_object()) o.set(k, val);

@@ -14,7 +14,7 @@ namespace {
 // The child's answer: its response when a respond node ran, else the output of its
 // last succeeded node in workflow order (null when none).
 Value child_output(const RunShared& r) {
-  if (r.responded) return r.response;
+  if (r.responded) return r.response_value();
   for (std::size_t i = r.size(); i-- > 0;)
     if (const Value* v = r.output_of(static_cast<int>(i))) return *v;
   return Value();

@@ -99,7 +99,7 @@ struct FinalRun {
 };
 
 FinalRun final_of(const detail::RunShared& r) {
-  return {r.id, r.status, r.error_code, r.error, r.response, r.response_status, r.response_headers};
+  return {r.id, r.status, r.error_code, r.error, r.response_value(), r.response_status, r.response_headers};
 }
 
 FinalRun final_of(const RunRecord& r) {
