@@ -109,6 +109,10 @@ struct ClientOptions {
   long max_host_connections = 0;     // per host; 0 = unlimited (requests queue beyond it)
   long max_total_connections = 0;    // 0 = unlimited
   long max_idle_connections = 1024;  // idle connections kept for reuse; 0 = curl default (4x handles)
+  // Plain http:// requests curl is not needed for (an address literal or a pinned
+  // name, no proxy, no redirect following: see net/plain_http.hpp) go on Asio
+  // directly, without libcurl's per-request cost. Off: everything through curl.
+  bool direct_plain_http = true;
 };
 
 // Counters since construction (for tests and metrics).
