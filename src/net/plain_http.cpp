@@ -61,7 +61,12 @@ bool is_token(std::string_view s) noexcept {
   return true;
 }
 
-bool clean_value(std::string_view s) noexcept { return s.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }
+// No CR, LF or NUL: nothing that could end a header line early.
+bool clean_value(std::string_view s) noexcept {
+  for (char c : s)
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return true;
+}
 
 // Where a request goes and what its first line and Host field say.
 struct Target {
