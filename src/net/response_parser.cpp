@@ -160,7 +160,8 @@ void ResponseParser::parse_head() {
       return fail("unsupported Transfer-Encoding '" + te->substr(0, 64) + "'");
     body_ = Body::chunked;
     chunk_ = Chunk::size_line;
-    keep_alive_ = keep_alive_ && version_ == 11;
+    // Both framings at once (RFC 9112 6.3): chunked wins, and the connection is not reused.
+    keep_alive_ = keep_alive_ && version_ == 11 && !h.has("Content-Length");
     state_ = State::body;
     return;
   }

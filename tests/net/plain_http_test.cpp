@@ -415,6 +415,12 @@ TEST_CASE("ResponseParser refuses malformed and ambiguous responses", "[client][
   closes.feed("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nx");
   CHECK_FALSE(closes.keep_alive());
 
+  ResponseParser both(100);  // chunked wins over Content-Length; such a connection is not reused
+  both.feed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n1\r\nx\r\n0\r\n\r\n");
+  REQUIRE(both.complete());
+  CHECK(both.response().body == "x");
+  CHECK_FALSE(both.keep_alive());
+
   ResponseParser cut(100);
   cut.feed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab");
   cut.end_of_stream();
