@@ -27,6 +27,7 @@
 
 #include "common/io_pool_asio.hpp"
 #include "net/http_transfer.hpp"
+#include "net/plain_http.hpp"
 
 namespace famulor::net {
 
@@ -55,7 +56,15 @@ constexpr std::chrono::milliseconds kCancelPoll{200};
 
 struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
   Impl(detail::IoPool& p, ClientOptions o)
-      : pool(p), ctx(detail::io_context(p)), opts(std::move(o)), strand(asio::make_strand(ctx)), timer(ctx), cancel_timer(ctx) {}
+      : pool(p),
+        ctx(detail::io_context(p)),
+        opts(std::move(o)),
+        strand(asio::make_strand(ctx)),
+        timer(ctx),
+        cancel_timer(ctx),
+        counters(std::make_shared<ClientCounters>()) {
+    if (opts.direct_plain_http) plain = std::make_unique<PlainHttp>(pool, opts, counters);
+  }
   ~Impl() { shutdown(); }
 
   detail::IoPool& pool;
@@ -80,10 +89,8 @@ struct HttpClient::Impl : std::enable_shared_from_this<Impl> {
 
   // ---- any thread ----
   std::atomic<bool> closing{false};
-  std::atomic<std::uint64_t> started{0}, completed{0}, connections{0};
-  std::atomic<std::size_t> in_flight{0};
-  std::mutex idle_mu;
-  std::condition_variable idle_cv;
+  std::shared_ptr<ClientCounters> counters;  // shared with the plain-HTTP path
+  std::unique_ptr<PlainHttp> plain;          // null when ClientOptions::direct_plain_http is off
 
   void init_multi();
   void start(std::unique_ptr<Transfer> t);
@@ -278,7 +285,7 @@ void HttpClient::Impl::check_done() {
     if (t->request.cancelled) --hooked;
     long fresh = 0;
     curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &fresh);
-    connections += static_cast<std::uint64_t>(fresh);
+    counters->connections += static_cast<std::uint64_t>(fresh);
     Result<HttpClientResponse> result = outcome(e, *t, rc);
     curl_multi_remove_handle(multi, e);
     if (spare.size() < kMaxSpareHandles) {
@@ -297,21 +304,13 @@ void HttpClient::Impl::deliver(std::unique_ptr<Transfer> t, Result<HttpClientRes
   if (!pool.running()) {
     // Shutting down without the pool (or while it drains): nothing else runs, and
     // a posted callback might never run, so deliver here.
-    completed++;
-    if (done) done(std::move(result));
-    in_flight--;
+    counters->deliver(std::move(done), std::move(result));
     return;
   }
   std::shared_ptr<Impl> self = weak_from_this().lock();
   if (!self) return;  // destroyed with a context that never ran again: nobody to call
   asio::post(ctx, [self = std::move(self), done = std::move(done), result = std::move(result)]() mutable {
-    self->completed++;
-    if (done) done(std::move(result));
-    done = nullptr;  // release what the callback captured before counting it finished
-    if (self->in_flight.fetch_sub(1) == 1) {
-      std::lock_guard<std::mutex> lock(self->idle_mu);
-      self->idle_cv.notify_all();
-    }
+    self->counters->deliver(std::move(done), std::move(result));
   });
 }
 
@@ -380,6 +379,7 @@ HttpClient::HttpClient(detail::IoPool& pool, ClientOptions options) {
 HttpClient::~HttpClient() {
   std::shared_ptr<Impl> im = impl_;
   im->closing = true;
+  if (im->plain) im->plain->shutdown();  // posts `cancelled` to its exchanges (or delivers it here without the pool)
   if (!im->pool.running()) {
     im->shutdown();  // nothing runs on the strand without the pool
     return;
@@ -395,16 +395,18 @@ HttpClient::~HttpClient() {
     stopped.set_value();
   });
   stopped.get_future().wait();
-  std::unique_lock<std::mutex> lock(im->idle_mu);
-  while (!im->idle_cv.wait_for(lock, std::chrono::milliseconds(50),
-                               [&] { return im->in_flight.load() == 0 || !im->pool.running(); })) {
+  ClientCounters& c = *im->counters;
+  std::unique_lock<std::mutex> lock(c.idle_mu);
+  while (!c.idle_cv.wait_for(lock, std::chrono::milliseconds(50),
+                             [&] { return c.in_flight.load() == 0 || !im->pool.running(); })) {
   }
 }
 
 void HttpClient::send(HttpClientRequest request, Callback done) {
   Impl& im = *impl_;
-  im.in_flight++;
-  im.started++;
+  im.counters->in_flight++;
+  im.counters->started++;
+  if (im.plain && im.plain->try_send(request, done)) return;
   auto t = std::make_unique<Transfer>();
   t->request = std::move(request);
   t->done = std::move(done);
@@ -423,10 +425,11 @@ Result<HttpClientResponse> HttpClient::send_sync(HttpClientRequest request) {
 
 ClientStats HttpClient::stats() const {
   ClientStats s;
-  s.started = impl_->started.load();
-  s.completed = impl_->completed.load();
-  s.connections_opened = impl_->connections.load();
-  s.in_flight = impl_->in_flight.load();
+  const ClientCounters& c = *impl_->counters;
+  s.started = c.started.load();
+  s.completed = c.completed.load();
+  s.connections_opened = c.connections.load();
+  s.in_flight = c.in_flight.load();
   return s;
 }
 

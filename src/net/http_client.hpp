@@ -7,7 +7,10 @@
 // multi-handle work is serialized on one strand. Connections are kept alive and
 // reused (one connection cache per client); HTTPS offers HTTP/2 (ALPN) and always
 // verifies the peer. Proxies come from the environment (http_proxy, https_proxy,
-// no_proxy) unless ClientOptions::proxy says otherwise.
+// no_proxy) unless ClientOptions::proxy says otherwise. Plain http:// requests
+// curl adds nothing to (address literal or pinned name, no proxy, no redirect
+// following) skip curl: net/plain_http.hpp sends them on the pool directly, with
+// its own keep-alive pool, and calls back on the thread that read the response.
 //
 // send() never fails synchronously: transport errors arrive in the callback as a
 // Status (timeouts → deadline_exceeded, connection failures → unavailable, a body
@@ -109,6 +112,10 @@ struct ClientOptions {
   long max_host_connections = 0;     // per host; 0 = unlimited (requests queue beyond it)
   long max_total_connections = 0;    // 0 = unlimited
   long max_idle_connections = 1024;  // idle connections kept for reuse; 0 = curl default (4x handles)
+  // Plain http:// requests curl is not needed for (an address literal or a pinned
+  // name, no proxy, no redirect following: see net/plain_http.hpp) go on Asio
+  // directly, without libcurl's per-request cost. Off: everything through curl.
+  bool direct_plain_http = true;
 };
 
 // Counters since construction (for tests and metrics).

@@ -331,10 +331,16 @@ constexpr int k_max_redirects = 5;
 // letting curl follow it, which would skip the policy and the pinning).
 void send_hop(HttpClient& client, detail::IoPool& pool, const OutboundPolicy& policy, HttpClientRequest request,
               bool follow, int hops, HttpClient::Callback done) {
-  policy.check(pool, request, [&client, &pool, &policy, request, follow, hops, done = std::move(done)](
+  if (!follow) {  // nothing to keep for a next hop: no copy of the request
+    policy.check(pool, std::move(request), [&client, done = std::move(done)](Result<HttpClientRequest> checked) mutable {
+      if (!checked.ok()) return done(checked.status());
+      client.send(std::move(checked).value(), std::move(done));
+    });
+    return;
+  }
+  policy.check(pool, request, [&client, &pool, &policy, request, hops, done = std::move(done)](
                                   Result<HttpClientRequest> checked) mutable {
     if (!checked.ok()) return done(checked.status());
-    if (!follow) return client.send(std::move(checked).value(), std::move(done));
     client.send(std::move(checked).value(), [&client, &pool, &policy, request = std::move(request), hops,
                                              done = std::move(done)](Result<HttpClientResponse> res) mutable {
       if (!res.ok()) return done(std::move(res));

@@ -1,5 +1,7 @@
 // HttpClient against a loopback server: requests and responses, keep-alive,
 // timeouts, limits, error mapping, and many requests in flight on the pool's threads.
+// Every case runs on both paths: test_net sends plain http:// on the direct Asio
+// path (net/plain_http.hpp), test_net_curl (FAMULOR_TEST_CURL_ONLY) through libcurl.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -56,6 +58,13 @@ std::size_t thread_count() {
   return n;
 }
 
+famulor::net::ClientOptions client_options(famulor::net::ClientOptions o = {}) {
+#ifdef FAMULOR_TEST_CURL_ONLY
+  o.direct_plain_http = false;
+#endif
+  return o;
+}
+
 HttpClientRequest get(std::string url) {
   HttpClientRequest r;
   r.url = std::move(url);
@@ -75,7 +84,7 @@ TEST_CASE("GET returns status, headers and body", "[client]") {
   });
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
 
   auto res = client.send_sync(get(server.url("/v1/things?limit=2")));
   REQUIRE(res.ok());
@@ -89,7 +98,15 @@ TEST_CASE("GET returns status, headers and body", "[client]") {
   CHECK(rec.seen[0].method == "GET");
   CHECK(rec.seen[0].target == "/v1/things?limit=2");
   CHECK(rec.seen[0].header("user-agent").rfind("famulor/", 0) == 0);
+  CHECK(rec.seen[0].header("accept") == "*/*");
+  CHECK(rec.seen[0].header("host") == "127.0.0.1:" + std::to_string(server.port()));
+  CHECK(res->effective_url == server.url("/v1/things?limit=2"));
   CHECK(famulor::net::status_from_response(*res).ok());
+#ifdef FAMULOR_TEST_CURL_ONLY
+  CHECK_FALSE(rec.seen[0].header("accept-encoding").empty());  // curl asks for any encoding it decodes
+#else
+  CHECK(rec.seen[0].header("accept-encoding").empty());  // the direct path asks for none
+#endif
 }
 
 TEST_CASE("POST sends the body, headers and the idempotency key", "[client]") {
@@ -103,7 +120,7 @@ TEST_CASE("POST sends the body, headers and the idempotency key", "[client]") {
   });
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
 
   HttpClientRequest req;
   req.method = "POST";
@@ -144,7 +161,7 @@ TEST_CASE("sequential requests reuse one kept-alive connection", "[client]") {
   LoopbackServer server(famulor::test::always({200, {}, "{}"}));
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   for (int i = 0; i < 25; ++i) {
     auto res = client.send_sync(get(server.url("/ping")));
     REQUIRE(res.ok());
@@ -161,7 +178,7 @@ TEST_CASE("a server that never answers ends in deadline_exceeded", "[client]") {
   LoopbackServer server(rec.hold());
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   HttpClientRequest req = get(server.url("/slow"));
   req.timeout = std::chrono::milliseconds(200);
   auto res = client.send_sync(req);
@@ -179,7 +196,7 @@ TEST_CASE("a connection refused is unavailable", "[client]") {
   }
   IoPool pool(1);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   auto res = client.send_sync(get(url));
   REQUIRE_FALSE(res.ok());
   CHECK(res.status().code() == StatusCode::unavailable);
@@ -189,7 +206,7 @@ TEST_CASE("a response over the size limit is refused with a clear error", "[clie
   LoopbackServer server(famulor::test::always({200, {}, std::string(100'000, 'x')}));
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool, {.max_response_bytes = 50'000});
+  HttpClient client(pool, client_options({.max_response_bytes = 50'000}));
   auto res = client.send_sync(get(server.url("/big")));
   REQUIRE_FALSE(res.ok());
   CHECK(res.status().code() == StatusCode::resource_exhausted);
@@ -211,7 +228,7 @@ TEST_CASE("HTTP error statuses map onto status codes with the app's body", "[cli
   });
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   auto status_of = [&](int code) {
     auto res = client.send_sync(get(server.url("/" + std::to_string(code))));
     REQUIRE(res.ok());
@@ -261,7 +278,7 @@ TEST_CASE("error bodies are cut in status messages", "[client]") {
 TEST_CASE("requests that cannot be sent fail without reaching the network", "[client]") {
   IoPool pool(1);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   HttpClientRequest bad_header = get("http://127.0.0.1:9/");
   bad_header.headers.add("X-Evil", "a\r\nInjected: yes");
   auto r1 = client.send_sync(bad_header);
@@ -279,7 +296,7 @@ TEST_CASE("requests that cannot be sent fail without reaching the network", "[cl
 
 TEST_CASE("send_sync refuses to block a stopped pool", "[client]") {
   IoPool pool(1);
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   auto r = client.send_sync(get("http://127.0.0.1:9/"));
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().code() == StatusCode::failed_precondition);
@@ -291,7 +308,7 @@ TEST_CASE("512 concurrent requests complete on the pool's own threads", "[client
   LoopbackServer server(rec.hold());
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   const std::size_t threads_before = thread_count();
 
   std::mutex mu;
@@ -326,7 +343,7 @@ TEST_CASE("destroying the client cancels what is in flight", "[client]") {
   pool.start();
   std::atomic<int> cancelled{0};
   {
-    HttpClient client(pool);
+    HttpClient client(pool, client_options());
     for (int i = 0; i < 8; ++i)
       client.send(get(server.url("/hang")), [&](famulor::Result<HttpClientResponse> r) {
         if (!r.ok() && r.status().code() == StatusCode::cancelled) cancelled++;
@@ -341,7 +358,7 @@ TEST_CASE("a request whose cancel hook fires ends cancelled", "[client]") {
   LoopbackServer server(rec.hold());
   IoPool pool(1);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   HttpClientRequest req = get(server.url("/cancel-me"));
   req.cancelled = [] { return true; };
   auto r = client.send_sync(req);
@@ -354,7 +371,7 @@ TEST_CASE("a request waiting on a silent server is cancelled through its hook", 
   LoopbackServer server(rec.hold());
   IoPool pool(2);
   pool.start();
-  HttpClient client(pool);
+  HttpClient client(pool, client_options());
   std::atomic<bool> stop{false};
   HttpClientRequest req = get(server.url("/silent"));
   req.cancelled = [&] { return stop.load(); };
