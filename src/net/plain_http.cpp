@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/io_pool_asio.hpp"
+#include "http/syntax.hpp"
 #include "net/response_parser.hpp"
 
 namespace famulor::net {
@@ -32,6 +33,7 @@ void ClientCounters::deliver(HttpClient::Callback done, Result<HttpClientRespons
 
 namespace plain {
 
+using http::is_token;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
@@ -41,24 +43,6 @@ constexpr std::chrono::seconds kMaxIdleAge{118};       // curl's CURLOPT_MAXAGE_
 bool env_set(const char* name) {
   const char* v = std::getenv(name);
   return v && *v;
-}
-
-bool is_tchar(unsigned char c) noexcept {
-  if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_token(std::string_view s) noexcept {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!is_tchar(static_cast<unsigned char>(c))) return false;
-  return true;
 }
 
 // No CR, LF or NUL: nothing that could end a header line early.

@@ -3,26 +3,18 @@
 
 #include <algorithm>
 
+#include "http/syntax.hpp"
+
 namespace famulor::net {
 
 namespace {
 
+using http::hex_digit;
+using http::trim_ows;
+
 constexpr std::size_t kMaxHead = 100 * 1024;     // status line + header fields (curl's limit is similar)
 constexpr std::size_t kMaxChunkLine = 4096;      // chunk size + extensions
 constexpr std::size_t kMaxTrailers = 64 * 1024;
-
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // Whether a comma-separated header value lists `token` (case-insensitive).
 bool has_token(std::string_view value, std::string_view token) {

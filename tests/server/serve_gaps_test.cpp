@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <memory>
 
 #include "server_fixture.hpp"
 #include "support/eventually.hpp"
@@ -110,19 +111,31 @@ TEST_CASE("serve's HTTP limits: keep-alive and 413 and 431 and 503 beyond max_co
   });
   CHECK(f.send("POST", "/v1/hooks/h", std::string(2000, ' ')).status == 413);
   CHECK(f.send("POST", "/v1/hooks/h", "{}", {{"X-Big", std::string(3000, 'b')}}).status == 431);
-  test::RawConnection keep(f.server->port());
-  REQUIRE(keep.connected());
-  for (int i = 0; i < 3; ++i) {  // three requests on one connection
-    REQUIRE(keep.send("POST /v1/hooks/h HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"));
-    auto r = keep.read_response();
+  // The two connections above end on the server's side asynchronously: until they
+  // have, a new one may still be over max_connections (503, as a client sees it
+  // under load). So each slot is taken by a connection that got its answer.
+  const std::string post =
+      "POST /v1/hooks/h HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+  auto take_slot = [&](const std::string& request) {
+    std::unique_ptr<test::RawConnection> c;
+    bool ok = test::eventually([&] {
+      c = std::make_unique<test::RawConnection>(f.server->port());
+      if (!c->connected() || !c->send(request)) return false;
+      auto r = c->read_response();
+      return r && r->status == 200;
+    });
+    REQUIRE(ok);
+    return c;
+  };
+  auto keep = take_slot(post);
+  for (int i = 0; i < 2; ++i) {  // two more requests on the same connection
+    REQUIRE(keep->send(post));
+    auto r = keep->read_response();
     REQUIRE(r);
     CHECK(r->status == 200);
   }
-  // `keep` holds one slot; a second idle connection takes the other; the third is refused.
-  test::RawConnection second(f.server->port());
-  REQUIRE(second.connected());
-  REQUIRE(second.send("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n"));
-  REQUIRE(second.read_response());
+  // `keep` holds one slot; a second connection takes the other; the third is refused.
+  auto second = take_slot("GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n");
   test::RawConnection third(f.server->port());
   REQUIRE(third.connected());
   auto refused = third.read_response();
