@@ -84,7 +84,9 @@ Result<store::AcceptResult> Journal::PendingAccept::wait() {
 
 void Journal::accepted(RunShared& run) {
   run.accept_pending.store(false, std::memory_order_release);
-  if (!store_ || run.recorded_early) return;
+  // A run suspended by Engine::stop meanwhile stays as the accept wrote it: open,
+  // resumed by the next start.
+  if (!store_ || run.recorded_early || run.suspended.load()) return;
   // What the run did while its accept was queued, now after the accept.
   const bool final = run.final_flag.load(std::memory_order_relaxed);
   for (std::size_t i = 0; i < run.size(); ++i) {

@@ -178,3 +178,47 @@ TEST_CASE("a run that fails before its accept is committed starts its error work
   REQUIRE(alerts.ok());
   CHECK(alerts->runs.front().response == Value(failed_id));
 }
+
+TEST_CASE("a run the engine's stop suspends before its accept is committed resumes at the next start",
+          "[store][engine]") {
+  test::TempDir dir;
+  const std::string db = (dir / "stop.db").string();
+  std::atomic<int> calls{0};
+  auto make = [&] {
+    auto e = std::make_unique<Engine>(EngineOptions{.threads = 2, .db = db});
+    REQUIRE(register_fn(*e, "test.crm", [&calls](NodeCall call) {
+              ++calls;
+              call.succeed(Value::object({{"ok", true}}));
+            }).ok());
+    install(*e, R"({"id": "early_stop", "trigger": {"type": "event"},
+      "nodes": [{"id": "a", "type": "set", "params": {"fields": {"x": 1}}},
+                {"id": "crm", "type": "test.crm", "after": "a"}]})");
+    REQUIRE(e->start().ok());
+    return e;
+  };
+  std::string id;
+  {
+    auto e = make();
+    store::sql::Db lock(db, {.create = false});
+    lock.exec("BEGIN IMMEDIATE");
+    EmitThread emit(*e, {.type = "event", .payload = Value::object({{"n", 1}})});
+    REQUIRE(eventually([] { return metric_shows("famulor_node_duration_seconds_count{type=\"set\",status=\"succeeded\"}"); }));
+    // The run waits at `crm` for its accept; stop() gives it no grace, suspends it
+    // and then waits for the store, which waits for the lock.
+    std::thread stopper([&] { e->stop(std::chrono::milliseconds(0)); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // (a slower machine only takes another path to the same end)
+    lock.exec("COMMIT");
+    auto& r = emit.join();
+    stopper.join();
+    REQUIRE(r.ok());
+    id = r->front().id();
+    CHECK(calls.load() == 0);
+  }
+  // Not recorded as cancelled: the next start resumes it and it finishes.
+  auto again = make();
+  REQUIRE(eventually([&] {
+    auto rec = again->get_run(id);
+    return rec.ok() && rec->status == RunStatus::succeeded;
+  }));
+  CHECK(calls.load() == 1);
+}
