@@ -35,7 +35,10 @@ std::string iso_from_rfc2822(std::string_view text) {
   int month = -1;
   for (int i = 0; i < 12; ++i)
     if (std::strcmp(mon, months[i]) == 0) month = i;
-  if (month < 0) return {};
+  // Out-of-range fields are no date (and would overflow the arithmetic below).
+  if (month < 0 || day < 1 || day > 31 || year < 1970 || year > 9999 || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+      ss < 0 || ss > 60)
+    return {};
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month;
@@ -47,6 +50,7 @@ std::string iso_from_rfc2822(std::string_view text) {
   int offset = 0;  // "+0100": the local time is ahead of UTC
   if ((zone[0] == '+' || zone[0] == '-') && std::strlen(zone) == 5) {
     int z = std::atoi(zone + 1);
+    if (z < 0 || z / 100 > 23 || z % 100 > 59) return {};
     offset = (z / 100) * 3600 + (z % 100) * 60;
     if (zone[0] == '-') offset = -offset;
   }
@@ -75,7 +79,9 @@ Result<Parsed> parse_twilio_status(const http::Params& params) {
   e.end_reason = status;
   std::string duration = param(params, "CallDuration");
   if (duration.empty()) duration = param(params, "Duration");
-  if (!duration.empty() && std::all_of(duration.begin(), duration.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  // Digits only, and few enough to be a duration (std::stod throws out_of_range past ~1e308).
+  if (!duration.empty() && duration.size() <= 12 &&
+      std::all_of(duration.begin(), duration.end(), [](char c) { return c >= '0' && c <= '9'; }))
     e.duration_s = std::stod(duration);
   e.ended_at = iso_from_rfc2822(param(params, "Timestamp"));
   e.recording_url = param(params, "RecordingUrl");

@@ -326,10 +326,20 @@ TEST_CASE("Twilio status callbacks: final statuses end calls, others are acknowl
       if (k == "CallStatus") v = s;
     CHECK(parse_twilio_status(q)->kind == Kind::ack);
   }
+  // A duration of 400 digits is no duration (std::stod would throw out_of_range).
+  auto huge = parse_twilio_status(
+      http::parse_query("CallSid=CA1&CallStatus=completed&CallDuration=" + std::string(400, '9')));
+  REQUIRE(huge.ok());
+  CHECK_FALSE(huge->call.duration_s.has_value());
   auto bad = parse_twilio_status(http::parse_query("CallStatus=completed"));
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().rfind("CallSid:", 0) == 0);
   CHECK(iso_from_rfc2822("Tue, 10 Aug 2010 03:41:12 +0100") == "2010-08-10T02:41:12.000Z");
+  // Out of range (found by the fuzzer: the year overflowed the milliseconds): no date.
+  CHECK(iso_from_rfc2822("Tue, 10 Aug 924616416190 03:41:12 +0100").empty());
+  CHECK(iso_from_rfc2822("Tue, 10 Aug 2010 25:41:12 +0100").empty());
+  CHECK(iso_from_rfc2822("Tue, 40 Aug 2010 03:41:12 +0100").empty());
+  CHECK(iso_from_rfc2822("Tue, 10 Aug 2010 03:41:12 +9999").empty());
 }
 
 TEST_CASE("phone numbers become E.164 when they are international", "[voice]") {
