@@ -53,9 +53,9 @@ Result<Parsed> parse_elevenlabs_post_call(const Value& body) {
     e.end_reason = text_at(*data, "failure_reason");
   } else {
     if (auto start = number_at(metadata, "start_time_unix_secs")) {
-      e.started_at = iso_from_unix_ms(static_cast<std::int64_t>(*start * 1000));
+      e.started_at = iso_from_unix_ms(*start * 1000);
       if (auto d = number_at(metadata, "call_duration_secs"))
-        e.ended_at = iso_from_unix_ms(static_cast<std::int64_t>((*start + *d) * 1000));
+        e.ended_at = iso_from_unix_ms((*start + *d) * 1000);
     }
     e.duration_s = number_at(metadata, "call_duration_secs");
     e.cost = number_at(metadata, "cost");  // in ElevenLabs credits

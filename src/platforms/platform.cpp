@@ -146,7 +146,18 @@ std::string transcript_text(const std::vector<Turn>& turns) {
   return out;
 }
 
+namespace {
+// 0001-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z: what the format can write.
+constexpr std::int64_t kMinIsoMs = -62135596800000, kMaxIsoMs = 253402300799999;
+}  // namespace
+
+std::string iso_from_unix_ms(double ms) {
+  if (!(ms >= static_cast<double>(kMinIsoMs) && ms <= static_cast<double>(kMaxIsoMs))) return {};  // NaN too
+  return iso_from_unix_ms(static_cast<std::int64_t>(ms));
+}
+
 std::string iso_from_unix_ms(std::int64_t ms) {
+  if (ms < kMinIsoMs || ms > kMaxIsoMs) return {};
   std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
   int milli = static_cast<int>(ms - static_cast<std::int64_t>(secs) * 1000);
   std::tm tm{};

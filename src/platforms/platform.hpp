@@ -84,8 +84,11 @@ std::string to_e164(std::string_view number);
 std::string normalize_role(std::string_view role);
 // "assistant: ...\nuser: ..." from turns.
 std::string transcript_text(const std::vector<Turn>& turns);
-// ISO-8601 UTC with milliseconds ("2026-11-27T18:04:05.123Z") from Unix ms.
+// ISO-8601 UTC with milliseconds ("2026-11-27T18:04:05.123Z") from Unix ms; ""
+// outside years 1-9999 (a payload's number is not trusted to be a time), and for
+// a double that is not finite.
 std::string iso_from_unix_ms(std::int64_t ms);
+std::string iso_from_unix_ms(double ms);
 // A result Value as text for platforms whose results are strings: the string
 // itself, else compact JSON.
 std::string result_text(const Value& v);

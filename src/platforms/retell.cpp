@@ -55,8 +55,8 @@ Result<CallEvent> read_call(const Value& call) {
   e.assistant_id = text_at(call, "agent_id");
   auto start = number_at(call, "start_timestamp");
   auto end = number_at(call, "end_timestamp");
-  if (start) e.started_at = iso_from_unix_ms(static_cast<std::int64_t>(*start));
-  if (end) e.ended_at = iso_from_unix_ms(static_cast<std::int64_t>(*end));
+  if (start) e.started_at = iso_from_unix_ms(*start);
+  if (end) e.ended_at = iso_from_unix_ms(*end);
   if (auto ms = number_at(call, "duration_ms")) e.duration_s = *ms / 1000.0;
   else if (start && end) e.duration_s = (*end - *start) / 1000.0;
   e.end_reason = text_at(call, "disconnection_reason");

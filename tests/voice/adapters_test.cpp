@@ -2,6 +2,9 @@
 // answers shaped the way each platform reads them.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include "fixtures.hpp"
 #include "platforms/elevenlabs.hpp"
 #include "platforms/famulor.hpp"
@@ -335,6 +338,13 @@ TEST_CASE("Twilio status callbacks: final statuses end calls, others are acknowl
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.status().message().rfind("CallSid:", 0) == 0);
   CHECK(iso_from_rfc2822("Tue, 10 Aug 2010 03:41:12 +0100") == "2010-08-10T02:41:12.000Z");
+  // Unix ms from a payload's number: outside years 1-9999 (found by the fuzzer: a
+  // Retell start_timestamp of 1.7e88 overflowed the conversion) or not finite: no date.
+  CHECK(iso_from_unix_ms(std::int64_t{0}) == "1970-01-01T00:00:00.000Z");
+  CHECK(iso_from_unix_ms(1.0e300).empty());
+  CHECK(iso_from_unix_ms(-1.0e300).empty());
+  CHECK(iso_from_unix_ms(std::nan("")).empty());
+  CHECK(iso_from_unix_ms(std::numeric_limits<std::int64_t>::min()).empty());
   // Out of range (found by the fuzzer: the year overflowed the milliseconds): no date.
   CHECK(iso_from_rfc2822("Tue, 10 Aug 924616416190 03:41:12 +0100").empty());
   CHECK(iso_from_rfc2822("Tue, 10 Aug 2010 25:41:12 +0100").empty());
