@@ -94,8 +94,7 @@ bool SqliteStore::finish_early(EarlyOutcome& early, const RunOutcome& o, const s
     for (const Checkpoint& cp : nodes) {
       if (text.size() > 1) text += ',';
       if (cp.output_ref) {
-        packed::append_record(text, cp, {}, cp.input.is_null() ? std::string() : json_text(cp.input), nullptr,
-                              cp.output_ref);
+        packed::append_record(text, cp, {}, json_text(cp.input), nullptr, cp.output_ref);
         continue;
       }
       const std::string output = cp.output_json.empty() ? json_text(cp.output) : std::string();

@@ -33,6 +33,21 @@ using famulor::net::ResponseParser;
 
 namespace {
 
+// Answers 200 "ok" and keeps every request it saw (read once the calls are done).
+struct Recorder {
+  std::mutex mu;
+  std::vector<famulor::test::ServerRequest> seen;
+  auto handler() {
+    return [this](const famulor::test::ServerRequest& req, famulor::test::Responder r) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        seen.push_back(req);
+      }
+      r.reply({200, {}, "ok"});
+    };
+  }
+};
+
 // What the scripted server does with one request.
 struct Answer {
   std::string bytes;   // written as they are
@@ -278,15 +293,9 @@ TEST_CASE("plain http: a malformed response is unavailable, not guessed at", "[c
 }
 
 TEST_CASE("plain http writes the request curl would write", "[client][plain]") {
-  std::mutex mu;
-  std::vector<famulor::test::ServerRequest> seen;
-  famulor::test::LoopbackServer server([&](const famulor::test::ServerRequest& req, famulor::test::Responder r) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      seen.push_back(req);
-    }
-    r.reply({200, {}, "ok"});
-  });
+  Recorder rec;
+  famulor::test::LoopbackServer server(rec.handler());
+  auto& seen = rec.seen;
   IoPool pool(2);
   pool.start();
   HttpClient direct(pool);
@@ -306,7 +315,7 @@ TEST_CASE("plain http writes the request curl would write", "[client][plain]") {
   REQUIRE(direct.send_sync(del).ok());
   REQUIRE(curl.send_sync(del).ok());
 
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<std::mutex> lock(rec.mu);
   REQUIRE(seen.size() == 4);
   for (std::size_t i : {0u, 2u}) {
     const auto& a = seen[i];
@@ -334,15 +343,9 @@ TEST_CASE("plain http writes the request curl would write", "[client][plain]") {
 }
 
 TEST_CASE("requests plain http cannot send exactly as curl go through curl", "[client][plain]") {
-  std::mutex mu;
-  std::vector<famulor::test::ServerRequest> seen;
-  famulor::test::LoopbackServer server([&](const famulor::test::ServerRequest& req, famulor::test::Responder r) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      seen.push_back(req);
-    }
-    r.reply({200, {}, "ok"});
-  });
+  Recorder rec;
+  famulor::test::LoopbackServer server(rec.handler());
+  auto& seen = rec.seen;
   IoPool pool(2);
   pool.start();
   HttpClient client(pool);
@@ -359,7 +362,7 @@ TEST_CASE("requests plain http cannot send exactly as curl go through curl", "[c
   HttpClientRequest dots = get(server.url("/a/../d"));  // curl removes dot segments
   REQUIRE(client.send_sync(dots).ok());
 
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<std::mutex> lock(rec.mu);
   REQUIRE(seen.size() == 4);
   CHECK(seen[0].header("host") == "pinned.example:" + port);
   CHECK(seen[0].header("accept-encoding").empty());  // direct
