@@ -12,6 +12,7 @@ target_sources(famulor PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/runs.cpp
   ${CMAKE_CURRENT_LIST_DIR}/schedule_trigger.cpp
   ${CMAKE_CURRENT_LIST_DIR}/scheduler.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/node_results.cpp
   ${CMAKE_CURRENT_LIST_DIR}/timer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/trigger_match.cpp
   ${CMAKE_CURRENT_LIST_DIR}/node_cache.cpp
