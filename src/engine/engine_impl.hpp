@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -119,6 +120,14 @@ class EngineImpl {
   // runs on the pool.
   Result<std::vector<RunHandle>> emit(Event event, const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr,
                                       bool start_here = false);
+  // emit() without holding the calling thread for the commit: `done` gets what
+  // emit() would return, once the accept is committed — on the store's writer
+  // thread, or on this one when the commit came first; it must not block (it may
+  // post). Events emit() does not start early (a dedupe key, in memory) go through
+  // emit() on this thread. The server's hook route: a pool thread serves other
+  // connections while the accept commits, so the writer's batches grow.
+  using EmitDone = std::function<void(Result<std::vector<RunHandle>>)>;
+  void emit_async(Event event, EmitDone done, bool start_here = false);
   // A manual run (also subworkflow children: depth = parent's + 1).
   Result<std::shared_ptr<RunShared>> run_workflow(std::string_view id, Value payload, int depth = 0);
   // Starts a run from what the store kept: checkpointed nodes are resolved without
@@ -198,6 +207,16 @@ class EngineImpl {
   // accept commits (see runs.cpp).
   Result<std::vector<RunHandle>> accept_early_and_launch(std::vector<std::shared_ptr<RunShared>> runs, bool reserved,
                                                          bool start_here);
+  // After an early accept is committed (or refused): records what the runs did
+  // meanwhile and resumes their parked nodes. `may_block`: false on the store's
+  // writer thread, where error workflows (which accept and wait) are posted.
+  Result<std::vector<RunHandle>> settle_early(std::vector<std::shared_ptr<RunShared>>& runs,
+                                              Result<store::AcceptResult> accepted, const Status& launched,
+                                              bool start_here, bool may_block);
+  // The installed workflows an event starts.
+  std::vector<std::shared_ptr<const CompiledWorkflow>> targets_of(const Event& event) const;
+  std::vector<std::shared_ptr<RunShared>> build_runs(const std::vector<std::shared_ptr<const CompiledWorkflow>>& targets,
+                                                     Value payload);
   bool matches(const CompiledWorkflow& wf, const Event& ev) const;
   // `at_start`: from start() (a schedule catches up on missed slots), else from
   // install() into a running engine (it starts afresh).

@@ -61,6 +61,16 @@ store::Checkpoint Journal::record_of(const RunShared& run, int node, bool with_r
 
 Journal::PendingAccept Journal::accept_early(const std::vector<std::shared_ptr<RunShared>>& runs) {
   auto wait = std::make_shared<PendingAccept::Wait>();
+  accept_early(runs, [wait](Result<store::AcceptResult> r) {
+    std::lock_guard lk(wait->m);
+    wait->result.emplace(std::move(r));
+    wait->cv.notify_all();
+  });
+  return PendingAccept{std::move(wait)};
+}
+
+void Journal::accept_early(const std::vector<std::shared_ptr<RunShared>>& runs,
+                           std::function<void(Result<store::AcceptResult>)> committed) {
   store::AcceptRequest req;
   req.runs.reserve(runs.size());
   for (const auto& run : runs) {
@@ -68,12 +78,7 @@ Journal::PendingAccept Journal::accept_early(const std::vector<std::shared_ptr<R
     run->accept_pending.store(true, std::memory_order_release);
     req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, run->trigger, run->started_ms, run->early});
   }
-  store_->accept(std::move(req), [wait](Result<store::AcceptResult> r) {
-    std::lock_guard lk(wait->m);
-    wait->result.emplace(std::move(r));
-    wait->cv.notify_all();
-  });
-  return PendingAccept{std::move(wait)};
+  store_->accept(std::move(req), std::move(committed));
 }
 
 Result<store::AcceptResult> Journal::PendingAccept::wait() {

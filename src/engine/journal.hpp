@@ -19,6 +19,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +72,9 @@ class Journal {
     Result<store::AcceptResult> wait();
   };
   PendingAccept accept_early(const std::vector<std::shared_ptr<RunShared>>& runs);
+  // The same, calling `committed` on the store's writer thread instead (emit_async).
+  void accept_early(const std::vector<std::shared_ptr<RunShared>>& runs,
+                    std::function<void(Result<store::AcceptResult>)> committed);
   // The accept of an early-started run is committed: queues what the run recorded
   // meanwhile (unless the accept wrote it finished). Under run.m.
   void accepted(RunShared& run);

@@ -1,4 +1,6 @@
 // EngineImpl: accepting events, starting, resuming and finding runs.
+#include <atomic>
+#include <optional>
 #include <utility>
 
 #include "common/metrics.hpp"
@@ -131,7 +133,12 @@ Result<std::vector<RunHandle>> EngineImpl::accept_early_and_launch(std::vector<s
   // meanwhile (up to the first that parks or must go to the pool), which spares
   // a pool thread's wake-up per run.
   Status launched = launch(runs, false, reserved, start_here, true);
-  auto accepted = pending.wait();
+  return settle_early(runs, pending.wait(), launched, start_here, true);
+}
+
+Result<std::vector<RunHandle>> EngineImpl::settle_early(std::vector<std::shared_ptr<RunShared>>& runs,
+                                                        Result<store::AcceptResult> accepted, const Status& launched,
+                                                        bool start_here, bool may_block) {
   if (!accepted.ok()) {  // never acknowledged: whatever the runs did is dropped with them
     for (auto& r : runs) {
       {
@@ -155,11 +162,93 @@ Result<std::vector<RunHandle>> EngineImpl::accept_early_and_launch(std::vector<s
       parked.swap(r->parked);
       error_workflows = std::exchange(r->error_workflows_due, false);
     }
-    if (error_workflows) start_error_workflows(*r);
+    if (error_workflows) {
+      if (may_block) {
+        start_error_workflows(*r);
+      } else {  // they accept and wait for the writer: not on its thread
+        retain_run();  // stop() waits for them as for a run
+        pool.post([this, r] {
+          start_error_workflows(*r);
+          release_run();
+        });
+      }
+    }
     resume_parked(r, parked, start_here);
     handles.emplace_back(std::move(r));
   }
   return handles;
+}
+
+namespace {
+// emit_async's early accept: settled by whichever comes last, the commit (on the
+// writer thread) or the launch (on the emitting thread).
+struct EarlyJoin {
+  std::vector<std::shared_ptr<RunShared>> runs;
+  EngineImpl::EmitDone done;
+  Status launched;
+  std::optional<Result<store::AcceptResult>> accepted;
+  std::atomic<int> left{2};
+};
+}  // namespace
+
+void EngineImpl::emit_async(Event event, EmitDone done, bool start_here) {
+  if (!event.dedupe_key.empty() || !journal.enabled() || !event.workflow.empty()) {
+    done(emit(std::move(event), nullptr, nullptr, start_here));
+    return;
+  }
+  {
+    std::lock_guard lk(runs_mu_);
+    if (!accepting_) {
+      done(failed_precondition("the engine is not running (call start(), or it is stopping)"));
+      return;
+    }
+  }
+  auto join = std::make_shared<EarlyJoin>();
+  join->runs = build_runs(targets_of(event), std::move(event.payload));
+  if (join->runs.empty()) {
+    done(std::vector<RunHandle>{});
+    return;
+  }
+  if (Status s = limits.reserve(join->runs.size()); !s.ok()) {
+    done(s);
+    return;
+  }
+  join->done = std::move(done);
+  journal.accept_early(join->runs, [this, join](Result<store::AcceptResult> r) {
+    join->accepted.emplace(std::move(r));
+    if (join->left.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      join->done(settle_early(join->runs, std::move(*join->accepted), join->launched, false, false));
+  });
+  join->launched = launch(join->runs, false, true, start_here, true);
+  if (join->left.fetch_sub(1, std::memory_order_acq_rel) == 1)
+    join->done(settle_early(join->runs, std::move(*join->accepted), join->launched, start_here, true));
+}
+
+std::vector<std::shared_ptr<const CompiledWorkflow>> EngineImpl::targets_of(const Event& event) const {
+  std::vector<std::shared_ptr<const CompiledWorkflow>> targets;
+  std::shared_lock lk(wf_mu_);
+  if (!event.workflow.empty()) {
+    auto it = workflows_.find(event.workflow);
+    if (it != workflows_.end() && matches(*it->second->wf, event)) targets.push_back(it->second->wf);
+  } else if (event.type == "webhook") {  // the route table: only workflows on this path
+    if (auto r = hooks_.find(trim_slashes(event.name)); r != hooks_.end())
+      for (const auto& id : r->second)
+        if (auto w = workflows_.find(id); w != workflows_.end() && matches(*w->second->wf, event))
+          targets.push_back(w->second->wf);
+  } else {
+    for (const auto& [id, inst] : workflows_)
+      if (matches(*inst->wf, event)) targets.push_back(inst->wf);
+  }
+  return targets;
+}
+
+std::vector<std::shared_ptr<RunShared>> EngineImpl::build_runs(
+    const std::vector<std::shared_ptr<const CompiledWorkflow>>& targets, Value payload) {
+  std::vector<std::shared_ptr<RunShared>> runs;
+  runs.reserve(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    runs.push_back(new_run(targets[i], i + 1 == targets.size() ? std::move(payload) : payload, 0));
+  return runs;
 }
 
 Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot* slot, bool* duplicate,
@@ -168,29 +257,8 @@ Result<std::vector<RunHandle>> EngineImpl::emit(Event event, const ScheduleSlot*
     std::lock_guard lk(runs_mu_);
     if (!accepting_) return failed_precondition("the engine is not running (call start(), or it is stopping)");
   }
-  std::vector<std::shared_ptr<const CompiledWorkflow>> targets;
-  {
-    std::shared_lock lk(wf_mu_);
-    if (!event.workflow.empty()) {
-      auto it = workflows_.find(event.workflow);
-      if (it != workflows_.end() && matches(*it->second->wf, event)) targets.push_back(it->second->wf);
-    } else if (event.type == "webhook") {  // the route table: only workflows on this path
-      if (auto r = hooks_.find(trim_slashes(event.name)); r != hooks_.end())
-        for (const auto& id : r->second)
-          if (auto w = workflows_.find(id); w != workflows_.end() && matches(*w->second->wf, event))
-            targets.push_back(w->second->wf);
-    } else {
-      for (const auto& [id, inst] : workflows_)
-        if (matches(*inst->wf, event)) targets.push_back(inst->wf);
-    }
-  }
-  auto build = [&] {
-    std::vector<std::shared_ptr<RunShared>> runs;
-    runs.reserve(targets.size());
-    for (std::size_t i = 0; i < targets.size(); ++i)
-      runs.push_back(new_run(targets[i], i + 1 == targets.size() ? std::move(event.payload) : event.payload, 0));
-    return runs;
-  };
+  auto targets = targets_of(event);
+  auto build = [&] { return build_runs(targets, std::move(event.payload)); };
   if (event.dedupe_key.empty()) return accept_and_launch(build(), {}, false, slot, duplicate, start_here);
   if (journal.enabled())  // the store dedupes
     return accept_and_launch(build(), event.dedupe_key, false, slot, duplicate, start_here);

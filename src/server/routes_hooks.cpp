@@ -143,6 +143,9 @@ http::HttpResponse sync_answer(const FinalRun& r) {
   return resp;
 }
 
+void answer_hook(Server::Impl& s, const http::Responder& res, const std::string& sync, std::size_t count,
+                 std::chrono::milliseconds timeout, const Result<std::vector<RunHandle>>& runs);
+
 void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   const ServerOptions& o = s.options;
   if (!o.hook_secrets.empty()) {
@@ -191,18 +194,29 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   if (key.empty()) key = req.header("X-Delivery-Id");
   if (!key.empty()) ev.dedupe_key = "hook:" + path + ":" + key;
 
-  // Returns once the runs are committed; they start on this (pool) thread.
-  auto runs = s.engine.impl().emit(std::move(ev), nullptr, nullptr, /*start_here=*/true);
+  // The runs start on this (pool) thread; the answer follows the commit, which
+  // this thread does not wait for (it serves other connections meanwhile).
+  s.engine.impl().emit_async(
+      std::move(ev),
+      [&s, res, sync = std::move(t.sync), count = t.count, timeout = t.timeout.value_or(o.sync_timeout)](
+          Result<std::vector<RunHandle>> runs) { answer_hook(s, res, sync, count, timeout, runs); },
+      /*start_here=*/true);
+}
+
+// After the accept's commit (on the store's writer thread, usually): 202 with the
+// run ids, or the sync workflow's answer once its run is done.
+void answer_hook(Server::Impl& s, const http::Responder& res, const std::string& sync, std::size_t count,
+                 std::chrono::milliseconds timeout, const Result<std::vector<RunHandle>>& runs) {
   if (!runs.ok()) {
     res.send(error_response(runs.status()));
     return;
   }
   const RunHandle* sync_run = nullptr;
-  if (!t.sync.empty()) {
-    if (t.count == 1 && runs->size() == 1) sync_run = &runs->front();
+  if (!sync.empty()) {
+    if (count == 1 && runs->size() == 1) sync_run = &runs->front();
     else
       for (const auto& h : *runs)
-        if (h.snapshot().workflow == t.sync) sync_run = &h;
+        if (h.snapshot().workflow == sync) sync_run = &h;
   }
   if (sync_run == nullptr) {  // asynchronous, or the sync workflow's filter declined the event
     res.send(http::HttpResponse::json(202, run_ids_json(*runs)));
@@ -210,7 +224,6 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   }
   // The caller waits at most the hook's timeout; then it gets 504 with the run id
   // and the run goes on (durably). Only the first answer counts (Responder).
-  auto timeout = t.timeout.value_or(o.sync_timeout);
   // The pending wait owns the timer (so it dies with the server's IoPool at the
   // latest); the run's callback only cancels it through a weak reference.
   auto wait = std::make_shared<SyncWait>(detail::io_context(s.engine.impl().pool), timeout);

@@ -5,6 +5,7 @@ famulor_test(test_server
   ${CMAKE_CURRENT_LIST_DIR}/access_control_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/limits_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/hooks_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/hook_commit_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/calls_routes_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/manage_routes_test.cpp
   ${CMAKE_CURRENT_LIST_DIR}/reload_test.cpp
