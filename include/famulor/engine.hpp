@@ -245,6 +245,13 @@ class Engine {
   // emit(); deduplicated by (platform, call_id, event): a redelivery answers the
   // first runs. invalid_argument without call_id.
   Result<std::vector<RunHandle>> emit(const CallEvent& call);
+  // The same without blocking the caller for the store's commit: `done` gets what
+  // emit(call) returns, exactly once, on an engine thread once the accept is
+  // committed (on the caller's when nothing needs a commit: in memory, or refused
+  // at once). For a voice server that answers its platform's webhook after the
+  // event is stored, without a thread waiting per webhook.
+  // [Exceptions] `done` must not throw.
+  void emit_async(const CallEvent& call, std::function<void(Result<std::vector<RunHandle>>)> done);
   // Runs the matching call.incoming workflow (most specific assistant/platform
   // filter, then the first by id) and answers its respond node's variables as
   // soon as that node has run. The deadline is hard: at the deadline the answer

@@ -186,15 +186,27 @@ ToolResult unknown_tool(const std::string& tool) {
 }  // namespace
 }  // namespace detail
 
-Result<std::vector<RunHandle>> Engine::emit(const CallEvent& call) {
-  if (call.call_id.empty()) return invalid_argument("call.call_id: is required (it is the dedupe key of call.ended runs)");
+namespace {
+Event ended_event(const CallEvent& call) {
   Event ev;
   ev.type = "call.ended";
   ev.payload = call.to_value();
   // The event name is part of the key: Retell's call_ended and call_analyzed for
   // one call may start different workflows.
   ev.dedupe_key = "call:" + call.platform + ":" + call.call_id + ":" + call.event;
-  return impl_->emit(std::move(ev));
+  return ev;
+}
+constexpr const char* kNoCallId = "call.call_id: is required (it is the dedupe key of call.ended runs)";
+}  // namespace
+
+Result<std::vector<RunHandle>> Engine::emit(const CallEvent& call) {
+  if (call.call_id.empty()) return invalid_argument(kNoCallId);
+  return impl_->emit(ended_event(call));
+}
+
+void Engine::emit_async(const CallEvent& call, std::function<void(Result<std::vector<RunHandle>>)> done) {
+  if (call.call_id.empty()) return done(invalid_argument(kNoCallId));
+  impl_->emit_async(ended_event(call), std::move(done));
 }
 
 Variables Engine::inject(const IncomingCall& call, std::chrono::microseconds deadline) {

@@ -121,11 +121,13 @@ class EngineImpl {
   Result<std::vector<RunHandle>> emit(Event event, const ScheduleSlot* slot = nullptr, bool* duplicate = nullptr,
                                       bool start_here = false);
   // emit() without holding the calling thread for the commit: `done` gets what
-  // emit() would return, once the accept is committed — on the store's writer
-  // thread, or on this one when the commit came first; it must not block (it may
-  // post). Events emit() does not start early (a dedupe key, in memory) go through
-  // emit() on this thread. The server's hook route: a pool thread serves other
-  // connections while the accept commits, so the writer's batches grow.
+  // emit() would return once the accept is committed. Without a dedupe key the
+  // runs start at once on this thread (as emit's early start) and `done` runs on
+  // the store's writer thread (or on this one when the commit came first), so it
+  // must not block (it may post); with a dedupe key the runs start after the
+  // commit and `done` runs on a pool thread. In memory, emit() on this thread.
+  // The server's routes: a pool thread serves other connections while an accept
+  // commits, and the writer's batches grow.
   using EmitDone = std::function<void(Result<std::vector<RunHandle>>)>;
   void emit_async(Event event, EmitDone done, bool start_here = false);
   // A manual run (also subworkflow children: depth = parent's + 1).
@@ -213,6 +215,11 @@ class EngineImpl {
   Result<std::vector<RunHandle>> settle_early(std::vector<std::shared_ptr<RunShared>>& runs,
                                               Result<store::AcceptResult> accepted, const Status& launched,
                                               bool start_here, bool may_block);
+  // emit_async for an event with a dedupe key (see runs.cpp).
+  void accept_deduped_async(std::vector<std::shared_ptr<RunShared>> runs, const std::string& dedupe_key,
+                            EmitDone done);
+  // The handles of a redelivery's first runs (in memory, else from the store).
+  std::vector<RunHandle> first_delivery(const store::AcceptResult& accepted);
   // The installed workflows an event starts.
   std::vector<std::shared_ptr<const CompiledWorkflow>> targets_of(const Event& event) const;
   std::vector<std::shared_ptr<RunShared>> build_runs(const std::vector<std::shared_ptr<const CompiledWorkflow>>& targets,

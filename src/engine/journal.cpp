@@ -13,15 +13,28 @@ Result<store::AcceptResult> Journal::accept(const std::string& dedupe_key,
     for (const auto& run : runs) r.run_ids.push_back(run->id);
     return r;
   }
+  return store_->accept_sync(accept_request(dedupe_key, runs, slot));
+}
+
+void Journal::accept_async(const std::string& dedupe_key, const std::vector<std::shared_ptr<RunShared>>& runs,
+                           std::function<void(Result<store::AcceptResult>)> committed) {
+  store_->accept(accept_request(dedupe_key, runs, nullptr), std::move(committed));
+}
+
+store::AcceptRequest Journal::accept_request(const std::string& dedupe_key,
+                                             const std::vector<std::shared_ptr<RunShared>>& runs,
+                                             const ScheduleSlot* slot) {
   store::AcceptRequest req;
   req.dedupe_key = dedupe_key;
+  req.runs.reserve(runs.size());
+  // The triggers are borrowed: accept() writes their text before it returns.
   for (const auto& run : runs)
-    req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, run->trigger, run->started_ms});
+    req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, Value(), run->started_ms, &run->trigger});
   if (slot) {
     req.schedule_workflow = slot->workflow;
     req.schedule_slot_ms = slot->slot_ms;
   }
-  return store_->accept_sync(std::move(req));
+  return req;
 }
 
 Result<std::int64_t> Journal::last_schedule_slot(const std::string& workflow) {
@@ -76,7 +89,8 @@ void Journal::accept_early(const std::vector<std::shared_ptr<RunShared>>& runs,
   for (const auto& run : runs) {
     run->early = std::make_shared<store::EarlyOutcome>();
     run->accept_pending.store(true, std::memory_order_release);
-    req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, run->trigger, run->started_ms, run->early});
+    req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, Value(), run->started_ms, &run->trigger,
+                                     run->early});
   }
   store_->accept(std::move(req), std::move(committed));
 }
@@ -154,7 +168,7 @@ void Journal::finish(RunShared& run) {
     // A latency-path run: accepted, checkpointed and finished in one go, after
     // its answer. Queued in this order on the store's one writer.
     store::AcceptRequest req;
-    req.runs.push_back(store::NewRun{run.id, run.wf->id, run.wf->version, run.trigger, run.started_ms, nullptr});
+    req.runs.push_back(store::NewRun{run.id, run.wf->id, run.wf->version, Value(), run.started_ms, &run.trigger});
     store_->accept(std::move(req), [](const Result<store::AcceptResult>&) {});
     for (auto& cp : final_records(run, false)) store_->checkpoint(std::move(cp));
   }

@@ -56,6 +56,9 @@ class Journal {
   Result<store::AcceptResult> accept(const std::string& dedupe_key,
                                      const std::vector<std::shared_ptr<RunShared>>& runs,
                                      const ScheduleSlot* slot = nullptr);
+  // The same with a store, calling `committed` on the store's writer thread.
+  void accept_async(const std::string& dedupe_key, const std::vector<std::shared_ptr<RunShared>>& runs,
+                    std::function<void(Result<store::AcceptResult>)> committed);
   // An early start: queues the accept of `runs` (an event without a dedupe key,
   // not yet started) and returns at once, so that the runs can start while the
   // store commits. Until accepted() each run keeps its records to itself and
@@ -98,6 +101,9 @@ class Journal {
   static store::Checkpoint make_checkpoint(const RunShared& run, int node);
 
  private:
+  static store::AcceptRequest accept_request(const std::string& dedupe_key,
+                                             const std::vector<std::shared_ptr<RunShared>>& runs,
+                                             const ScheduleSlot* slot);
   // The records of every node that ran or was decided (not pending/running), outputs as JSON.
   // `borrow`: without run ids, outputs by reference (Checkpoint::output_ref), for
   // Store::finish_early; else owned (output_json), to be queued.

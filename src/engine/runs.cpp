@@ -105,13 +105,7 @@ Result<std::vector<RunHandle>> EngineImpl::accept_and_launch(std::vector<std::sh
     if (!accepted.ok()) return accepted.status();
     if (accepted.value().duplicate) {  // the store knew the key: answer the first delivery's runs
       if (duplicate) *duplicate = true;
-      for (const auto& id : accepted.value().run_ids) {
-        auto h = find_run(id);
-        // Not in memory: from before a restart (or accepted by another process).
-        if (!h.ok()) h = stored_run(id);
-        if (h.ok()) handles.push_back(std::move(h.value()));
-      }
-      return handles;
+      return first_delivery(accepted.value());
     }
   }
   if (Status s = launch(runs, internal, reserve, start_here); !s.ok()) return s;
@@ -191,8 +185,19 @@ struct EarlyJoin {
 };
 }  // namespace
 
+std::vector<RunHandle> EngineImpl::first_delivery(const store::AcceptResult& accepted) {
+  std::vector<RunHandle> handles;
+  for (const auto& id : accepted.run_ids) {
+    auto h = find_run(id);
+    // Not in memory: from before a restart (or accepted by another process).
+    if (!h.ok()) h = stored_run(id);
+    if (h.ok()) handles.push_back(std::move(h.value()));
+  }
+  return handles;
+}
+
 void EngineImpl::emit_async(Event event, EmitDone done, bool start_here) {
-  if (!event.dedupe_key.empty() || !journal.enabled() || !event.workflow.empty()) {
+  if (!journal.enabled()) {  // in memory nothing waits for a commit
     done(emit(std::move(event), nullptr, nullptr, start_here));
     return;
   }
@@ -203,12 +208,18 @@ void EngineImpl::emit_async(Event event, EmitDone done, bool start_here) {
       return;
     }
   }
-  auto join = std::make_shared<EarlyJoin>();
-  join->runs = build_runs(targets_of(event), std::move(event.payload));
-  if (join->runs.empty()) {
+  auto targets = targets_of(event);  // (before the payload moves into the runs)
+  auto runs = build_runs(targets, std::move(event.payload));
+  if (!event.dedupe_key.empty()) {
+    accept_deduped_async(std::move(runs), event.dedupe_key, std::move(done));
+    return;
+  }
+  if (runs.empty()) {
     done(std::vector<RunHandle>{});
     return;
   }
+  auto join = std::make_shared<EarlyJoin>();
+  join->runs = std::move(runs);
   if (Status s = limits.reserve(join->runs.size()); !s.ok()) {
     done(s);
     return;
@@ -222,6 +233,36 @@ void EngineImpl::emit_async(Event event, EmitDone done, bool start_here) {
   join->launched = launch(join->runs, false, true, start_here, true);
   if (join->left.fetch_sub(1, std::memory_order_acq_rel) == 1)
     join->done(settle_early(join->runs, std::move(*join->accepted), join->launched, start_here, true));
+}
+
+// An event with a dedupe key: the accept decides whether anything starts, so the
+// runs start after it (a redelivery starts nothing and answers the first
+// delivery's runs). The continuation runs on the pool, not on the store's writer
+// thread: reading a first delivery from the store, and starting runs, may wait.
+void EngineImpl::accept_deduped_async(std::vector<std::shared_ptr<RunShared>> runs, const std::string& dedupe_key,
+                                      EmitDone done) {
+  const bool reserve = !runs.empty();
+  if (reserve)
+    if (Status s = limits.reserve(runs.size()); !s.ok()) {
+      done(s);
+      return;
+    }
+  auto shared = std::make_shared<std::vector<std::shared_ptr<RunShared>>>(std::move(runs));
+  journal.accept_async(dedupe_key, *shared, [this, shared, reserve, done = std::move(done)](
+                                                Result<store::AcceptResult> accepted) mutable {
+    pool.post([this, shared, reserve, done = std::move(done), accepted = std::move(accepted)]() mutable {
+      auto& runs = *shared;
+      if (!accepted.ok() || accepted->duplicate)
+        if (reserve) limits.unreserve(runs.size());
+      if (!accepted.ok()) return done(accepted.status());
+      if (accepted->duplicate) return done(first_delivery(*accepted));
+      if (Status s = launch(runs, false, reserve, /*start_here=*/true); !s.ok()) return done(s);
+      std::vector<RunHandle> handles;
+      handles.reserve(runs.size());
+      for (auto& r : runs) handles.emplace_back(std::move(r));
+      done(std::move(handles));
+    });
+  });
 }
 
 std::vector<std::shared_ptr<const CompiledWorkflow>> EngineImpl::targets_of(const Event& event) const {

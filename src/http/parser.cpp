@@ -99,8 +99,11 @@ std::size_t RequestParser::feed_head(std::string_view data) {
     return used;
   }
   head_bytes_ += line_.size() + 1;
-  std::string line = std::move(line_);
+  // The line moves to done_line_ and line_ takes its old buffer: both keep
+  // their capacity, so lines cost no allocation once a connection is warm.
+  line_.swap(done_line_);
   line_.clear();
+  const std::string& line = done_line_;
   on_head_line(line);
   return used;
 }
@@ -299,8 +302,9 @@ std::size_t RequestParser::feed_chunked(std::string_view data) {
       bool ready = false;
       std::size_t used = take_line(data, limit, over_status, over_message, ready);
       if (state_ == State::error || !ready) return used;
-      std::string line = std::move(line_);
+      line_.swap(done_line_);
       line_.clear();
+      const std::string& line = done_line_;
       if (chunk_state_ == ChunkState::size_line) {
         on_chunk_size_line(line);
       } else if (chunk_state_ == ChunkState::data_crlf) {

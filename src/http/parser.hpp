@@ -97,6 +97,7 @@ class RequestParser {
   State state_ = State::start;
   HttpRequest request_;
   std::string line_;          // the partial line being collected
+  std::string done_line_;  // the last whole line, handed to its handler
   std::size_t head_bytes_ = 0;
   std::size_t header_count_ = 0;
   bool request_line_done_ = false;

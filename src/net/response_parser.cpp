@@ -229,8 +229,11 @@ std::size_t ResponseParser::feed_chunked(std::string_view data) {
   bool ready = false;
   std::size_t used = take_line(data, ready);
   if (state_ == State::error || !ready) return used;
-  std::string line = std::move(line_);
+  // The line moves to done_line_ and line_ takes its old buffer: both keep
+  // their capacity, so lines cost no allocation once a connection is warm.
+  line_.swap(done_line_);
   line_.clear();
+  const std::string& line = done_line_;
   switch (chunk_) {
     case Chunk::size_line: {
       std::uint64_t size = 0;

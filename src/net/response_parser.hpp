@@ -65,6 +65,7 @@ class ResponseParser {
   HttpClientResponse response_;
   std::string head_;  // the head being collected, up to the blank line
   std::string line_;  // a chunk-size / CRLF / trailer line being collected
+  std::string done_line_;  // the last whole line, handed to its handler
   Body body_ = Body::none;
   Chunk chunk_ = Chunk::size_line;
   std::uint64_t remaining_ = 0;

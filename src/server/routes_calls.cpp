@@ -61,11 +61,13 @@ void handle_ended(Server::Impl& s, HttpRequest req, Responder res) {
   auto call = CallEvent::from_value(body);
   if (!call.ok()) return (void)res.send(bad_request(call.status()));
   if (call->platform.empty()) call->platform = "api";
-  auto runs = s.engine.emit(*call);  // returns once the runs are committed (or known: a redelivery)
-  if (!runs.ok()) return (void)res.send(error_response(runs.status()));
-  Array ids;
-  for (const auto& h : *runs) ids.push_back(Value(h.id()));
-  res.send(HttpResponse::json(202, Value::object({{"run_ids", Value(std::move(ids))}})));
+  // Answered once the runs are committed (or known: a redelivery); no thread waits.
+  s.engine.emit_async(*call, [res](Result<std::vector<RunHandle>> runs) {
+    if (!runs.ok()) return (void)res.send(error_response(runs.status()));
+    Array ids;
+    for (const auto& h : *runs) ids.push_back(Value(h.id()));
+    res.send(HttpResponse::json(202, Value::object({{"run_ids", Value(std::move(ids))}})));
+  });
 }
 
 void handle_incoming(Server::Impl& s, HttpRequest req, Responder res) {

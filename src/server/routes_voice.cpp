@@ -75,16 +75,17 @@ bool bad_payload(const Status& st, const http::Responder& res) {
   return true;
 }
 
-// A finished call: stored (and deduplicated) before the answer.
+// A finished call: stored (and deduplicated) before the answer; no thread waits.
 void answer_ended(Server::Impl& s, const CallEvent& call, const http::Responder& res) {
-  auto runs = s.engine.emit(call);
-  if (!runs.ok()) {
-    res.send(error_response(runs.status()));
-    return;
-  }
-  Array ids;
-  for (const auto& h : *runs) ids.push_back(Value(h.id()));
-  res.send(http::HttpResponse::json(200, Value::object({{"run_ids", Value(std::move(ids))}})));
+  s.engine.emit_async(call, [res](Result<std::vector<RunHandle>> runs) {
+    if (!runs.ok()) {
+      res.send(error_response(runs.status()));
+      return;
+    }
+    Array ids;
+    for (const auto& h : *runs) ids.push_back(Value(h.id()));
+    res.send(http::HttpResponse::json(200, Value::object({{"run_ids", Value(std::move(ids))}})));
+  });
 }
 
 void answer_ack(const Parsed& p, const http::Responder& res) {

@@ -115,7 +115,7 @@ class SqliteStore final : public Store {
   void commit_range(std::vector<Item>& batch, std::size_t begin, std::size_t end);
   // Marks the checkpoints of runs whose outcome is in [begin, end) to be packed
   // into that outcome's row (packed_nodes.hpp); unpack_all undoes it.
-  static void pack_outcomes(std::vector<Item>& batch, std::size_t begin, std::size_t end);
+  void pack_outcomes(std::vector<Item>& batch, std::size_t begin, std::size_t end);
   static void unpack_all(std::vector<Item>& batch, std::size_t begin, std::size_t end);
   void apply(sql::Db& db, Item& item);
   static void write_checkpoint_row(sql::Db& db, const CheckpointItem& c);
@@ -160,10 +160,15 @@ class SqliteStore final : public Store {
   std::string path_;
   SqliteOptions options_;
   std::unique_ptr<sql::Db> writer_db_;
+  // pack_outcomes' index of a batch's outcomes (writer thread only; kept to reuse its buffer).
+  std::vector<std::pair<std::string_view, std::size_t>> finishing_;
 
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Item> queue_;
+  // A vector, not a deque: the writer swaps it with its emptied batch, so both
+  // keep their capacity and queueing an item allocates nothing (a deque block
+  // holds a single Item).
+  std::vector<Item> queue_;
   std::size_t urgent_queued_ = 0;  // urgent items in queue_
   bool lazy_armed_ = false;        // lazy items are queued and lazy_due_ is set
   bool writer_asleep_ = false;     // the writer waits without a timeout: a lazy item must wake it

@@ -1,6 +1,8 @@
 // The writer thread of SqliteStore: queue, group commit, callbacks.
 #include <cstdio>
+#include <algorithm>
 #include <future>
+#include <iterator>
 #include <string_view>
 #include <unordered_map>
 
@@ -73,8 +75,10 @@ void SqliteStore::enqueue(Item item) {
 void SqliteStore::accept(AcceptRequest request, std::function<void(Result<AcceptResult>)> done) {
   std::vector<std::string> triggers(request.runs.size());
   for (std::size_t i = 0; i < triggers.size(); ++i) {
-    triggers[i] = json_text(request.runs[i].trigger);
+    const NewRun& r = request.runs[i];
+    triggers[i] = json_text(r.trigger_ref ? *r.trigger_ref : r.trigger);
     request.runs[i].trigger = Value();
+    request.runs[i].trigger_ref = nullptr;
   }
   enqueue(Item{AcceptItem{std::move(request), std::move(triggers), std::move(done), {}}, {}});
 }
@@ -186,13 +190,16 @@ void SqliteStore::writer_loop() {
       wait_for_work(lk, committed);
       committed = true;
       if (queue_.empty()) return;  // stopping, and everything is committed
-      std::size_t n = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
-      batch.reserve(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        if (queue_.front().urgent) --urgent_queued_;
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      const std::size_t n = std::min(queue_.size(), std::max<std::size_t>(options_.max_batch, 1));
+      if (n == queue_.size()) {
+        batch.swap(queue_);  // batch was cleared: queue_ gets its buffer back
+      } else {
+        batch.reserve(n);
+        std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
+        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
       }
+      for (const auto& item : batch)
+        if (item.urgent) --urgent_queued_;
       // What is left (the batch was full) keeps the due time it had.
       if (queue_.empty()) lazy_armed_ = false;
     }
@@ -254,28 +261,35 @@ void SqliteStore::commit_range(std::vector<Item>& batch, std::size_t begin, std:
 }
 
 void SqliteStore::pack_outcomes(std::vector<Item>& batch, std::size_t begin, std::size_t end) {
-  // run id -> its outcome's index; npos for a run that cannot be packed (two
-  // outcomes, or a checkpoint queued after its outcome: rows keep their order).
+  // (run id, its outcome's index), sorted by id; npos for a run that cannot be
+  // packed (two outcomes, or a checkpoint queued after its outcome: rows keep
+  // their order). A sorted vector the writer keeps: no allocation per batch.
   constexpr std::size_t npos = static_cast<std::size_t>(-1);
-  std::unordered_map<std::string_view, std::size_t> finishing;
-  finishing.reserve(end - begin);
+  auto& finishing = finishing_;
+  finishing.clear();
   for (std::size_t k = begin; k < end; ++k)
-    if (auto* f = std::get_if<FinishItem>(&batch[k].v)) {
-      auto [it, fresh] = finishing.emplace(f->outcome.run_id, k);
-      if (!fresh) it->second = npos;
-    }
+    if (auto* f = std::get_if<FinishItem>(&batch[k].v)) finishing.emplace_back(f->outcome.run_id, k);
   if (finishing.empty()) return;
+  std::sort(finishing.begin(), finishing.end());
+  // Equal ids are adjacent: a run with two outcomes is not packed.
+  for (std::size_t i = 1; i < finishing.size(); ++i)
+    if (finishing[i].first == finishing[i - 1].first) finishing[i].second = finishing[i - 1].second = npos;
+  auto find = [&](std::string_view id) -> std::size_t* {
+    auto it = std::lower_bound(finishing.begin(), finishing.end(), id,
+                               [](const auto& e, std::string_view key) { return e.first < key; });
+    return it != finishing.end() && it->first == id ? &it->second : nullptr;
+  };
+  for (std::size_t k = begin; k < end; ++k)
+    if (auto* c = std::get_if<CheckpointItem>(&batch[k].v))
+      if (std::size_t* at = find(c->cp.run_id); at && *at != npos && *at < k) *at = npos;
   for (std::size_t k = begin; k < end; ++k)
     if (auto* c = std::get_if<CheckpointItem>(&batch[k].v)) {
-      auto it = finishing.find(c->cp.run_id);
-      if (it != finishing.end() && it->second != npos && it->second < k) it->second = npos;
-    }
-  for (std::size_t k = begin; k < end; ++k)
-    if (auto* c = std::get_if<CheckpointItem>(&batch[k].v)) {
-      auto it = finishing.find(c->cp.run_id);
-      if (it == finishing.end() || it->second == npos) continue;
+      std::size_t* at = find(c->cp.run_id);
+      if (!at || *at == npos) continue;
       c->packed = true;
-      std::get<FinishItem>(batch[it->second].v).nodes.push_back(c);
+      auto& nodes = std::get<FinishItem>(batch[*at].v).nodes;
+      if (nodes.empty()) nodes.reserve(8);  // one allocation for most runs
+      nodes.push_back(c);
     }
 }
 

@@ -65,6 +65,9 @@ struct NewRun {
   std::int64_t workflow_version = 0;
   Value trigger;
   std::int64_t created_ms = 0;
+  // When set, the trigger is read from here instead (the engine's run owns it and
+  // keeps it unchanged): accept() writes its text before returning, no copy.
+  const Value* trigger_ref = nullptr;
   // Set when the engine may finish the run before the accept is written (see
   // EarlyOutcome); null otherwise.
   std::shared_ptr<EarlyOutcome> early;

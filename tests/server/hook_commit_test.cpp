@@ -156,3 +156,55 @@ TEST_CASE("a hook's run that fails before its commit starts its error workflow a
       [] { return metric_shows("famulor_runs_finished_total{workflow=\"failing_alert\",status=\"succeeded\"} 1"); }));
   CHECK(count(f.db, "SELECT count(*) FROM runs WHERE workflow = 'failing_alert'") == 1);
 }
+
+TEST_CASE("a hook's trigger filter reads the request it starts runs for", "[server][hooks]") {
+  ServerFixture f(Files{{"big.json", R"({"id":"big","trigger":{"type":"webhook","path":"orders",
+      "filter":"{{ trigger.body.total > 100 }}"},
+    "nodes":[{"id":"a","type":"set","params":{"fields":{"t":"{{ trigger.body.total }}"}}}]})"}});
+  auto big = f.send("POST", "/v1/hooks/orders", R"({"total":250})");
+  REQUIRE(big.status == 202);
+  CHECK(ServerFixture::json(big)["run_ids"].size() == 1);
+  auto small = f.send("POST", "/v1/hooks/orders", R"({"total":5})");
+  REQUIRE(small.status == 202);
+  CHECK(ServerFixture::json(small)["run_ids"].size() == 0);
+}
+
+TEST_CASE("call events waiting for their commit hold no server thread, and a redelivery answers the same runs",
+          "[server][calls][durable]") {
+  ServerFixture f(Files{{"ended_crm.json", R"({"id":"ended_crm","trigger":{"type":"call.ended","platform":"famulor"},
+    "nodes":[{"id":"a","type":"set","params":{"fields":{"from":"{{ trigger.from }}"}}}]})"}});
+  const std::uint16_t port = f.server->port();
+  auto ended = [](int i) {
+    return post("/v1/calls/ended", R"({"call_id":"held-)" + std::to_string(i) +
+                                        R"(","platform":"famulor","direction":"inbound","from":"+4930123"})");
+  };
+  famulor::store::sql::Db lock(f.db, {.create = false});
+  lock.exec("BEGIN IMMEDIATE");
+  std::vector<std::unique_ptr<Request>> calls;
+  for (int i = 0; i < 6; ++i) calls.push_back(std::make_unique<Request>(port, ended(i)));
+  // A call event's runs start after its accept (it may be a redelivery), so none
+  // has started; the server still answers.
+  auto health = famulor::test::roundtrip(port, "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  REQUIRE(health.has_value());
+  CHECK(health->status == 200);
+  int answered = 0;
+  for (auto& c : calls) answered += c->done ? 1 : 0;
+  CHECK(answered == 0);
+  CHECK_FALSE(metric_shows("famulor_runs_started_total{workflow=\"ended_crm\"}"));
+  lock.exec("COMMIT");
+  std::vector<std::string> first_ids;
+  for (auto& c : calls) {
+    const auto& r = c->join();
+    REQUIRE(r.has_value());
+    REQUIRE(r->status == 202);
+    auto ids = ServerFixture::json(*r)["run_ids"];
+    REQUIRE(ids.size() == 1);
+    first_ids.push_back(ids.as_array()[0].as_string());
+  }
+  CHECK(count(f.db, "SELECT count(*) FROM runs WHERE workflow = 'ended_crm'") == 6);
+  // The platform redelivers the first call: no new run, the first one's id.
+  auto again = f.send("POST", "/v1/calls/ended", R"({"call_id":"held-0","platform":"famulor","direction":"inbound"})");
+  REQUIRE(again.status == 202);
+  CHECK(ServerFixture::json(again)["run_ids"].as_array()[0].as_string() == first_ids[0]);
+  CHECK(count(f.db, "SELECT count(*) FROM runs WHERE workflow = 'ended_crm'") == 6);
+}

@@ -7,6 +7,8 @@
 // file's write lock (BEGIN IMMEDIATE): the writer's own BEGIN IMMEDIATE waits for
 // it (busy timeout), so the run gets ahead of its accept whatever the machine's speed.
 #include <atomic>
+#include <chrono>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -221,4 +223,59 @@ TEST_CASE("a run the engine's stop suspends before its accept is committed resum
     return rec.ok() && rec->status == RunStatus::succeeded;
   }));
   CHECK(calls.load() == 1);
+}
+
+TEST_CASE("emit_async(CallEvent) answers after the commit without blocking its caller, once per call",
+          "[store][engine][voice]") {
+  test::TempDir dir;
+  const std::string db = (dir / "async.db").string();
+  Engine e{EngineOptions{.threads = 2, .db = db}};
+  install(e, R"({"id": "async_ended", "trigger": {"type": "call.ended"},
+    "nodes": [{"id": "a", "type": "set", "params": {"fields": {"from": "{{ trigger.from }}"}}}]})");
+  REQUIRE(e.start().ok());
+
+  CallEvent call;
+  call.call_id = "call-1";
+  call.platform = "vapi";
+  call.from = "+4930123";
+  struct Answer {
+    std::mutex m;
+    std::optional<Result<std::vector<RunHandle>>> r;
+    bool has() {
+      std::lock_guard lk(m);
+      return r.has_value();
+    }
+  };
+  auto emit = [&](const CallEvent& c) {
+    auto a = std::make_shared<Answer>();
+    e.emit_async(c, [a](Result<std::vector<RunHandle>> r) {
+      std::lock_guard lk(a->m);
+      a->r.emplace(std::move(r));
+    });
+    return a;  // emit_async has returned: the caller was not held for the commit
+  };
+
+  store::sql::Db lock(db, {.create = false});
+  lock.exec("BEGIN IMMEDIATE");
+  auto first = emit(call);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK_FALSE(first->has());  // not committed: no answer yet
+  lock.exec("COMMIT");
+  REQUIRE(eventually([&] { return first->has(); }));
+  REQUIRE(first->r->ok());
+  REQUIRE((*first->r)->size() == 1);
+  const std::string id = (*first->r)->front().id();
+  CHECK((*first->r)->front().wait().status == RunStatus::succeeded);
+
+  auto again = emit(call);  // the platform redelivers
+  REQUIRE(eventually([&] { return again->has(); }));
+  REQUIRE(again->r->ok());
+  REQUIRE((*again->r)->size() == 1);
+  CHECK((*again->r)->front().id() == id);
+  CHECK(count(db, "SELECT count(*) FROM runs") == 1);
+
+  CallEvent nameless;
+  auto refused = emit(nameless);  // no call id: refused at once, on this thread
+  REQUIRE(refused->has());
+  CHECK(refused->r->status().code() == StatusCode::invalid_argument);
 }
