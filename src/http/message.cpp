@@ -39,6 +39,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 // ---- HttpHeaders ----
 
 void HttpHeaders::add(std::string name, std::string value) {
+  if (fields_.empty()) fields_.reserve(8);  // a typical head in one allocation
   fields_.emplace_back(std::move(name), std::move(value));
 }
 

@@ -51,7 +51,10 @@ class HeaderList {
  public:
   using Field = std::pair<std::string, std::string>;
 
-  void add(std::string name, std::string value) { fields_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    if (fields_.empty()) fields_.reserve(8);  // a typical head in one allocation
+    fields_.emplace_back(std::move(name), std::move(value));
+  }
   // Replaces every field of that name with one.
   void set(std::string name, std::string value);
   // Removes every field of that name; returns how many.
