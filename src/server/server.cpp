@@ -127,6 +127,8 @@ std::uint16_t Server::port() const noexcept { return impl_->http ? impl_->http->
 
 std::string Server::url() const { return impl_->http ? impl_->http->url() : std::string(); }
 
+http::ServerStats Server::http_stats() const { return impl_->http ? impl_->http->stats() : http::ServerStats{}; }
+
 Status Server::start() {
   Impl& s = *impl_;
   if (s.started) return Status(StatusCode::failed_precondition, "the server is already started");

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "famulor/engine.hpp"
+#include "http/server.hpp"
 #include "famulor/status.hpp"
 
 namespace famulor::server {
@@ -99,6 +100,8 @@ class Server {
   std::uint16_t port() const noexcept;
   std::string url() const;  // "http://HOST:PORT"
   Engine& engine() noexcept;
+  // The HTTP listener's counters (all zero before start()).
+  http::ServerStats http_stats() const;
 
   struct Impl;
 
