@@ -252,6 +252,7 @@ Status EngineImpl::start() {
   if (started_) return {};
   if (!store_error_.ok()) return store_error_;
   if (!connectors->error.ok()) return connectors->error;
+  life_.fetch_add(1);  // before the pool runs what an earlier life left queued (emit_async)
   pool.start();
   latency_pool.start();
   delays.reopen();

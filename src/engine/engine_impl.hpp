@@ -259,6 +259,10 @@ class EngineImpl {
   std::mutex active_mu_;
   std::condition_variable active_cv_;
   std::atomic<std::int64_t> active_{0};
+  // Counts start()s. A continuation emit_async posted after stop() stopped the
+  // pool runs when the pool runs again, at the next start(): it must not start
+  // its runs then (that start resumed them from the store).
+  std::atomic<std::uint64_t> life_{0};
 
   // Forgets a finished run kept in memory (an in-memory retry reuses its id).
   void forget_finished_locked(std::string_view id);

@@ -248,10 +248,13 @@ void EngineImpl::accept_deduped_async(std::vector<std::shared_ptr<RunShared>> ru
       return;
     }
   auto shared = std::make_shared<std::vector<std::shared_ptr<RunShared>>>(std::move(runs));
-  journal.accept_async(dedupe_key, *shared, [this, shared, reserve, done = std::move(done)](
+  const std::uint64_t life = life_.load();
+  journal.accept_async(dedupe_key, *shared, [this, shared, reserve, life, done = std::move(done)](
                                                 Result<store::AcceptResult> accepted) mutable {
-    pool.post([this, shared, reserve, done = std::move(done), accepted = std::move(accepted)]() mutable {
+    pool.post([this, shared, reserve, life, done = std::move(done), accepted = std::move(accepted)]() mutable {
       auto& runs = *shared;
+      if (accepted.ok() && life != life_.load())
+        accepted = Status(StatusCode::failed_precondition, "the engine stopped; the accepted runs resume from the store");
       if (!accepted.ok() || accepted->duplicate)
         if (reserve) limits.unreserve(runs.size());
       if (!accepted.ok()) return done(accepted.status());

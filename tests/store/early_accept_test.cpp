@@ -15,6 +15,7 @@
 
 #include "common/metrics.hpp"
 #include "engine/engine_helpers.hpp"
+#include "engine/engine_impl.hpp"
 #include "store/sqlite_db.hpp"
 #include "store_test_util.hpp"
 #include "support/eventually.hpp"
@@ -278,4 +279,53 @@ TEST_CASE("emit_async(CallEvent) answers after the commit without blocking its c
   auto refused = emit(nameless);  // no call id: refused at once, on this thread
   REQUIRE(refused->has());
   CHECK(refused->r->status().code() == StatusCode::invalid_argument);
+}
+
+TEST_CASE("a call event whose accept commits while the engine stops starts its run once, from the store, at the next start",
+          "[store][engine][voice]") {
+  test::TempDir dir;
+  const std::string db = (dir / "life.db").string();
+  std::atomic<int> calls{0};
+  Engine e{EngineOptions{.threads = 2, .db = db}};
+  REQUIRE(register_fn(e, "test.crm", [&calls](NodeCall call) {
+            ++calls;
+            call.succeed(Value::object({{"ok", true}}));
+          }).ok());
+  install(e, R"({"id": "life_ended", "trigger": {"type": "call.ended"},
+    "nodes": [{"id": "crm", "type": "test.crm"}]})");
+  REQUIRE(e.start().ok());
+
+  CallEvent call;
+  call.call_id = "call-life";
+  call.platform = "vapi";
+  std::mutex m;
+  std::optional<Result<std::vector<RunHandle>>> answer;
+  store::sql::Db lock(db, {.create = false});
+  lock.exec("BEGIN IMMEDIATE");
+  e.emit_async(call, [&](Result<std::vector<RunHandle>> r) {
+    std::lock_guard lk(m);
+    answer.emplace(std::move(r));
+  });
+  std::thread stopper([&] { e.stop(); });  // waits in its store flush for the held writer
+  REQUIRE(eventually([&] { return !e.impl().pool.running(); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // its threads gone
+  lock.exec("COMMIT");  // the accept commits now: its continuation cannot run
+  stopper.join();
+
+  REQUIRE(e.start().ok());  // resumes the accepted run from the store...
+  REQUIRE(eventually([&] {
+    std::lock_guard lk(m);
+    return answer.has_value();
+  }));
+  {
+    std::lock_guard lk(m);
+    CHECK_FALSE(answer->ok());  // ...so the continuation left behind starts nothing
+  }
+  REQUIRE(eventually([&] {
+    auto p = e.list_runs({.workflow = "life_ended"});
+    return p.ok() && p->runs.size() == 1 && p->runs.front().status == RunStatus::succeeded;
+  }));
+  e.stop();
+  CHECK(calls.load() == 1);
+  CHECK(count(db, "SELECT count(*) FROM runs") == 1);
 }
