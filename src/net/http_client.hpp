@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "famulor/status.hpp"
+#include "http/message.hpp"
 
 namespace famulor::detail {
 class IoPool;
@@ -43,37 +44,10 @@ class IoPool;
 
 namespace famulor::net {
 
-// ASCII case-insensitive equality (header names).
-bool iequals(std::string_view a, std::string_view b) noexcept;
-
-// Header fields in order. Names compare case-insensitively; a name may repeat.
-class HeaderList {
- public:
-  using Field = std::pair<std::string, std::string>;
-
-  void add(std::string name, std::string value) {
-    if (fields_.empty()) fields_.reserve(8);  // a typical head in one allocation
-    fields_.emplace_back(std::move(name), std::move(value));
-  }
-  // Replaces every field of that name with one.
-  void set(std::string name, std::string value);
-  // Removes every field of that name; returns how many.
-  std::size_t erase(std::string_view name);
-  // The first value of that name, or nullptr.
-  const std::string* find(std::string_view name) const noexcept;
-  bool has(std::string_view name) const noexcept { return find(name) != nullptr; }
-  std::string get(std::string_view name, std::string_view fallback = {}) const;
-  std::vector<std::string> get_all(std::string_view name) const;
-
-  std::size_t size() const noexcept { return fields_.size(); }
-  bool empty() const noexcept { return fields_.empty(); }
-  void clear() noexcept { fields_.clear(); }
-  std::vector<Field>::const_iterator begin() const noexcept { return fields_.begin(); }
-  std::vector<Field>::const_iterator end() const noexcept { return fields_.end(); }
-
- private:
-  std::vector<Field> fields_;
-};
+// Header fields in order, names case-insensitive, a name may repeat: the
+// server's own list (one implementation for requests and responses).
+using HeaderList = http::HttpHeaders;
+using http::iequals;
 
 struct HttpClientRequest {
   std::string method = "GET";  // any token; HEAD sends no body back

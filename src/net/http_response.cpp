@@ -1,4 +1,4 @@
-// HeaderList, and what an HTTP response means for the caller: status_from_response
+// What an HTTP response means for the caller: status_from_response
 // and retry_after. No Asio here; curl only for its date parser.
 #include <curl/curl.h>
 
@@ -11,46 +11,6 @@
 #include "net/http_client.hpp"
 
 namespace famulor::net {
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-void HeaderList::set(std::string name, std::string value) {
-  erase(name);
-  add(std::move(name), std::move(value));
-}
-
-std::size_t HeaderList::erase(std::string_view name) {
-  auto before = fields_.size();
-  fields_.erase(std::remove_if(fields_.begin(), fields_.end(),
-                               [&](const Field& f) { return iequals(f.first, name); }),
-                fields_.end());
-  return before - fields_.size();
-}
-
-const std::string* HeaderList::find(std::string_view name) const noexcept {
-  for (const auto& f : fields_)
-    if (iequals(f.first, name)) return &f.second;
-  return nullptr;
-}
-
-std::string HeaderList::get(std::string_view name, std::string_view fallback) const {
-  const std::string* v = find(name);
-  return v ? *v : std::string(fallback);
-}
-
-std::vector<std::string> HeaderList::get_all(std::string_view name) const {
-  std::vector<std::string> out;
-  for (const auto& f : fields_)
-    if (iequals(f.first, name)) out.push_back(f.second);
-  return out;
-}
 
 std::optional<std::chrono::seconds> retry_after(const HttpClientResponse& response) {
   const std::string* v = response.headers.find("Retry-After");
