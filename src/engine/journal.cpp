@@ -84,13 +84,11 @@ Journal::PendingAccept Journal::accept_early(const std::vector<std::shared_ptr<R
 
 void Journal::accept_early(const std::vector<std::shared_ptr<RunShared>>& runs,
                            std::function<void(Result<store::AcceptResult>)> committed) {
-  store::AcceptRequest req;
-  req.runs.reserve(runs.size());
-  for (const auto& run : runs) {
-    run->early = std::make_shared<store::EarlyOutcome>();
-    run->accept_pending.store(true, std::memory_order_release);
-    req.runs.push_back(store::NewRun{run->id, run->wf->id, run->wf->version, Value(), run->started_ms, &run->trigger,
-                                     run->early});
+  store::AcceptRequest req = accept_request({}, runs, nullptr);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i]->early = std::make_shared<store::EarlyOutcome>();
+    runs[i]->accept_pending.store(true, std::memory_order_release);
+    req.runs[i].early = runs[i]->early;
   }
   store_->accept(std::move(req), std::move(committed));
 }

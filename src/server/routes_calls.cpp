@@ -63,10 +63,7 @@ void handle_ended(Server::Impl& s, HttpRequest req, Responder res) {
   if (call->platform.empty()) call->platform = "api";
   // Answered once the runs are committed (or known: a redelivery); no thread waits.
   s.engine.emit_async(*call, [res](Result<std::vector<RunHandle>> runs) {
-    if (!runs.ok()) return (void)res.send(error_response(runs.status()));
-    Array ids;
-    for (const auto& h : *runs) ids.push_back(Value(h.id()));
-    res.send(HttpResponse::json(202, Value::object({{"run_ids", Value(std::move(ids))}})));
+    res.send(runs.ok() ? HttpResponse::json(202, run_ids_json(*runs)) : error_response(runs.status()));
   });
 }
 

@@ -69,12 +69,6 @@ HookTargets find_targets(Engine& engine, const std::string& path, const std::str
   return t;
 }
 
-Value run_ids_json(const std::vector<RunHandle>& runs) {
-  Array ids;
-  for (const auto& h : runs) ids.push_back(Value(h.id()));
-  return Value::object({{"run_ids", Value(std::move(ids))}});
-}
-
 // Headers a respond node may not set: the server owns the framing.
 bool reserved_header(std::string_view name) {
   for (std::string_view h : {"Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer",
@@ -143,8 +137,58 @@ http::HttpResponse sync_answer(const FinalRun& r) {
   return resp;
 }
 
+// After the accept's commit (on the store's writer thread, usually): 202 with the
+// run ids, or the sync workflow's answer once its run is done.
 void answer_hook(Server::Impl& s, const http::Responder& res, const std::string& sync, std::size_t count,
-                 std::chrono::milliseconds timeout, const Result<std::vector<RunHandle>>& runs);
+                 std::chrono::milliseconds timeout, const Result<std::vector<RunHandle>>& runs) {
+  if (!runs.ok()) {
+    res.send(error_response(runs.status()));
+    return;
+  }
+  const RunHandle* sync_run = nullptr;
+  if (!sync.empty()) {
+    if (count == 1 && runs->size() == 1) sync_run = &runs->front();
+    else
+      for (const auto& h : *runs)
+        if (h.snapshot().workflow == sync) sync_run = &h;
+  }
+  if (sync_run == nullptr) {  // asynchronous, or the sync workflow's filter declined the event
+    res.send(http::HttpResponse::json(202, run_ids_json(*runs)));
+    return;
+  }
+  // The caller waits at most the hook's timeout; then it gets 504 with the run id
+  // and the run goes on (durably). Only the first answer counts (Responder).
+  // The pending wait owns the timer (so it dies with the server's IoPool at the
+  // latest); the run's callback only cancels it through a weak reference.
+  auto wait = std::make_shared<SyncWait>(detail::io_context(s.engine.impl().pool), timeout);
+  std::weak_ptr<SyncWait> weak = wait;
+  {
+    std::lock_guard lk(s.sync_mu);
+    if (s.sync_waits.size() >= 256)  // forget finished ones now and then
+      std::erase_if(s.sync_waits, [](const std::weak_ptr<SyncWait>& w) { return w.expired(); });
+    s.sync_waits.push_back(weak);
+  }
+  std::string run_id = sync_run->id();
+  wait->arm([res, run_id, wait](const std::error_code& ec) {
+    if (ec) return;  // the run answered first
+    auto resp = http::HttpResponse::error(504, "timeout",
+                                          "run " + run_id + " is still going after the synchronous hook's timeout; "
+                                          "GET /v1/runs/" + run_id + " shows its outcome");
+    resp.headers.set("Famulor-Run-Id", run_id);
+    res.send(std::move(resp));
+  });
+  // Answered from the thread that ends the run: no pool thread waits. The timer
+  // is cancelled on that thread too, without waking another one; it was armed
+  // before this callback could run.
+  auto answer = [res, weak](const FinalRun& r) {
+    res.send(sync_answer(r));
+    if (auto t = weak.lock()) t->cancel();
+  };
+  if (auto run = s.engine.impl().find_shared(run_id))
+    detail::on_run_done(*run, [answer](const detail::RunShared& r) { answer(final_of(r)); });
+  else  // a redelivery answered from the store (a detached view, final already)
+    sync_run->on_done([answer](const RunRecord& r) { answer(final_of(r)); });
+}
 
 void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
   const ServerOptions& o = s.options;
@@ -201,59 +245,6 @@ void handle_hook(Server::Impl& s, http::HttpRequest req, http::Responder res) {
       [&s, res, sync = std::move(t.sync), count = t.count, timeout = t.timeout.value_or(o.sync_timeout)](
           Result<std::vector<RunHandle>> runs) { answer_hook(s, res, sync, count, timeout, runs); },
       /*start_here=*/true);
-}
-
-// After the accept's commit (on the store's writer thread, usually): 202 with the
-// run ids, or the sync workflow's answer once its run is done.
-void answer_hook(Server::Impl& s, const http::Responder& res, const std::string& sync, std::size_t count,
-                 std::chrono::milliseconds timeout, const Result<std::vector<RunHandle>>& runs) {
-  if (!runs.ok()) {
-    res.send(error_response(runs.status()));
-    return;
-  }
-  const RunHandle* sync_run = nullptr;
-  if (!sync.empty()) {
-    if (count == 1 && runs->size() == 1) sync_run = &runs->front();
-    else
-      for (const auto& h : *runs)
-        if (h.snapshot().workflow == sync) sync_run = &h;
-  }
-  if (sync_run == nullptr) {  // asynchronous, or the sync workflow's filter declined the event
-    res.send(http::HttpResponse::json(202, run_ids_json(*runs)));
-    return;
-  }
-  // The caller waits at most the hook's timeout; then it gets 504 with the run id
-  // and the run goes on (durably). Only the first answer counts (Responder).
-  // The pending wait owns the timer (so it dies with the server's IoPool at the
-  // latest); the run's callback only cancels it through a weak reference.
-  auto wait = std::make_shared<SyncWait>(detail::io_context(s.engine.impl().pool), timeout);
-  std::weak_ptr<SyncWait> weak = wait;
-  {
-    std::lock_guard lk(s.sync_mu);
-    if (s.sync_waits.size() >= 256)  // forget finished ones now and then
-      std::erase_if(s.sync_waits, [](const std::weak_ptr<SyncWait>& w) { return w.expired(); });
-    s.sync_waits.push_back(weak);
-  }
-  std::string run_id = sync_run->id();
-  wait->arm([res, run_id, wait](const std::error_code& ec) {
-    if (ec) return;  // the run answered first
-    auto resp = http::HttpResponse::error(504, "timeout",
-                                          "run " + run_id + " is still going after the synchronous hook's timeout; "
-                                          "GET /v1/runs/" + run_id + " shows its outcome");
-    resp.headers.set("Famulor-Run-Id", run_id);
-    res.send(std::move(resp));
-  });
-  // Answered from the thread that ends the run: no pool thread waits. The timer
-  // is cancelled on that thread too, without waking another one; it was armed
-  // before this callback could run.
-  auto answer = [res, weak](const FinalRun& r) {
-    res.send(sync_answer(r));
-    if (auto t = weak.lock()) t->cancel();
-  };
-  if (auto run = s.engine.impl().find_shared(run_id))
-    detail::on_run_done(*run, [answer](const detail::RunShared& r) { answer(final_of(r)); });
-  else  // a redelivery answered from the store (a detached view, final already)
-    sync_run->on_done([answer](const RunRecord& r) { answer(final_of(r)); });
 }
 
 }  // namespace

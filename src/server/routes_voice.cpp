@@ -78,13 +78,7 @@ bool bad_payload(const Status& st, const http::Responder& res) {
 // A finished call: stored (and deduplicated) before the answer; no thread waits.
 void answer_ended(Server::Impl& s, const CallEvent& call, const http::Responder& res) {
   s.engine.emit_async(call, [res](Result<std::vector<RunHandle>> runs) {
-    if (!runs.ok()) {
-      res.send(error_response(runs.status()));
-      return;
-    }
-    Array ids;
-    for (const auto& h : *runs) ids.push_back(Value(h.id()));
-    res.send(http::HttpResponse::json(200, Value::object({{"run_ids", Value(std::move(ids))}})));
+    res.send(runs.ok() ? http::HttpResponse::json(200, run_ids_json(*runs)) : error_response(runs.status()));
   });
 }
 

@@ -77,6 +77,13 @@ void Server::Impl::log(const std::string& line) const {
   else std::cerr << line << "\n";
 }
 
+Value run_ids_json(const std::vector<RunHandle>& runs) {
+  Array ids;
+  ids.reserve(runs.size());
+  for (const auto& h : runs) ids.push_back(Value(h.id()));
+  return Value::object({{"run_ids", Value(std::move(ids))}});
+}
+
 http::HttpResponse error_response(const Status& st) {
   int code = 500;
   switch (st.code()) {

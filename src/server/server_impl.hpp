@@ -87,6 +87,8 @@ void guarded_route(Server::Impl& s, const char* method, const char* pattern, Rol
 
 // Engine Status -> the JSON error response with the matching HTTP status.
 http::HttpResponse error_response(const Status& status);
+// {"run_ids": [...]}: what the event routes answer once an event is accepted.
+Value run_ids_json(const std::vector<RunHandle>& runs);
 // The request's JSON body, or the 415/400 to answer. An empty body is null.
 Result<Value> json_body(const http::HttpRequest& request, http::HttpResponse& error);
 

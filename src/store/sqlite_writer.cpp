@@ -4,7 +4,6 @@
 #include <future>
 #include <iterator>
 #include <string_view>
-#include <unordered_map>
 
 #include "common/clock.hpp"
 
